@@ -1,0 +1,53 @@
+# Weibao — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint messages e2e-deps bench clean
+
+$(VENV)/.base: requirements/base.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base requirements/dev.txt
+	$(PIP) install -q -r requirements/dev.txt
+	touch $@
+
+## Set up, migrate the SQLite database under var/, seed the demo county, run web + worker + scheduler.
+demo: $(VENV)/.base
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py run_demo --host $(HOST) --port $(PORT)
+
+## Install the test dependencies and run the whole suite (set DATABASE_URL for PostgreSQL).
+test: $(VENV)/.dev e2e-deps
+	$(VENV)/bin/pytest -p no:cacheprovider
+
+## Debian's Chromium and CJK fonts for the end-to-end tests (Playwright drives /usr/bin/chromium).
+e2e-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "install chromium and fonts-noto-cjk (as root) for the end-to-end tests"; exit 1; fi; \
+	fi
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy weibao bench
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Rebuild the compiled translations after editing locale/*/LC_MESSAGES/django.po.
+messages: $(VENV)/.base
+	$(PY) manage.py compile_po
+
+bench: $(VENV)/.dev
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,143 @@
+"""The access policy, written once: who may see and do what.
+
+Every scoped model's `for_user` QuerySet and every `rules` predicate is built from `scope_for`, so
+pages, the API and exports all apply the same rule:
+
+- a county coordinator sees the county;
+- a territorial unit (township government, village committee, police station) sees its division;
+- any other unit sees its own records and those of the units under it (the education bureau's
+  schools, say);
+- a system administrator manages units and users but sees no child's data (separation of duties);
+- an auditor reads the audit log and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import rules
+from django.db.models import Q
+
+from weibao.accounts.models import Organisation, Role
+
+if TYPE_CHECKING:
+    from weibao.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The reach of one user's data access."""
+
+    county: bool = False
+    org_ids: frozenset[int] = field(default_factory=frozenset)
+    division_prefix: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.county or self.org_ids or self.division_prefix)
+
+    def q(self, *org_fields: str, division: str | None = None) -> Q:
+        """A filter for records owned by the units in `org_fields` or placed in `division`.
+
+        `division` is the path of a Division foreign key; its code is compared by prefix.
+        """
+        if self.county:
+            return Q()
+        condition = Q(pk__in=[])
+        for org in org_fields if self.org_ids else ():
+            condition |= Q(**{f"{org}__in": self.org_ids})
+        if division and self.division_prefix:
+            condition |= Q(**{f"{division}__code__startswith": self.division_prefix})
+        return condition
+
+
+NO_SCOPE = Scope()
+
+
+def unit_subtree_ids(root_id: int) -> frozenset[int]:
+    """The unit and every unit below it (the tree is small: a few hundred units)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Organisation.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = {root_id}, [root_id]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return frozenset(found)
+
+
+def scope_for(user: User) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    if user.role == Role.COUNTY_COORDINATOR:
+        return Scope(county=True)
+    if user.role in (Role.SYSADMIN, Role.AUDITOR):
+        return NO_SCOPE
+    org = user.organisation
+    prefix = org.division.prefix if org.is_territorial else None
+    return Scope(org_ids=unit_subtree_ids(org.pk), division_prefix=prefix)
+
+
+# Predicates --------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_member(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def has_role(*roles: str) -> rules.Predicate:
+    @rules.predicate(name=f"has_role:{','.join(roles)}")
+    def predicate(user: User) -> bool:
+        return bool(is_member(user) and user.role in roles)
+
+    return predicate
+
+
+is_sysadmin = has_role(Role.SYSADMIN)
+is_auditor = has_role(Role.AUDITOR)
+is_county_coordinator = has_role(Role.COUNTY_COORDINATOR)
+is_unit_admin = has_role(Role.UNIT_ADMIN)
+# Roles that may change records, as opposed to reading them.
+can_write = has_role(
+    Role.UNIT_ADMIN, Role.CASE_WORKER, Role.CAMPUS_LIAISON, Role.COUNTY_COORDINATOR
+)
+# Roles that see children's data at all (within their scope).
+sees_people = has_role(
+    Role.UNIT_ADMIN,
+    Role.CASE_WORKER,
+    Role.CAMPUS_LIAISON,
+    Role.READ_ONLY,
+    Role.COUNTY_COORDINATOR,
+)
+
+
+@rules.predicate
+def administers_unit(user: User, unit: Organisation | None) -> bool:
+    """A system administrator administers every unit; a unit administrator their own."""
+    if is_sysadmin(user):
+        return True
+    return bool(unit is not None and is_unit_admin(user) and user.organisation_id == unit.pk)
+
+
+@rules.predicate
+def administers_user(user: User, target: User | None) -> bool:
+    if target is None:
+        return bool(is_sysadmin(user) or is_unit_admin(user))
+    if is_sysadmin(user):
+        return True
+    # A unit administrator manages the ordinary staff of their own unit, never county roles.
+    return bool(
+        is_unit_admin(user)
+        and target.organisation_id == user.organisation_id
+        and target.role not in (Role.SYSADMIN, Role.AUDITOR, Role.COUNTY_COORDINATOR)
+    )
+
+
+rules.add_perm("accounts.manage_units", is_sysadmin)
+rules.add_perm("accounts.change_organisation", administers_unit)
+rules.add_perm("accounts.manage_users", is_sysadmin | is_unit_admin)
+rules.add_perm("accounts.change_user", administers_user)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from weibao.accounts.models import Organisation
+from weibao.audit.models import AuditEvent
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label=_("User"), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Organisation.objects.all(), required=False
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[("", "---------"), *AuditEvent.Action.choices], required=False
+    )
+    person = forms.IntegerField(label=_("Person (record id)"), required=False, min_value=1)
+    since = forms.DateTimeField(
+        label=_("From"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    until = forms.DateTimeField(
+        label=_("To"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("The start of the period is after its end."))
+        return data
+
+    def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        if not self.is_bound or not self.is_valid():
+            return events
+        data = self.cleaned_data
+        if data["user"]:
+            events = events.filter(actor_username__icontains=data["user"])
+        if data["unit"]:
+            events = events.filter(organisation_id=data["unit"].pk)
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["person"]:
+            events = events.filter(
+                Q(target_type="people.person") & Q(target_id=str(data["person"]))
+            )
+        if data["since"]:
+            events = events.filter(at__gte=data["since"])
+        if data["until"]:
+            events = events.filter(at__lte=data["until"])
+        return events

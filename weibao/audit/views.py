@@ -1,0 +1,19 @@
+"""The auditor's view of the log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+
+from weibao.audit.forms import AuditFilterForm
+from weibao.audit.models import AuditEvent
+from weibao.core.pages import paginate, render_list
+
+
+@login_required
+@permission_required("audit.view_auditevent", raise_exception=True)
+def event_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(AuditEvent.objects.for_user(request.user))  # type: ignore[arg-type]
+    context = {"form": form, "page": paginate(request, events, per_page=50)}
+    return render_list(request, "audit/event_list.html", "audit/_event_table.html", context)

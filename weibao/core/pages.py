@@ -1,0 +1,26 @@
+"""Shared pieces for list pages: paging, and the partial that htmx asks for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page:
+    """The requested page of the queryset; out-of-range pages give the last page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def render_list(
+    request: HttpRequest, template: str, partial: str, context: dict[str, Any]
+) -> HttpResponse:
+    """Render the whole page, or only the table partial when htmx asks for it."""
+    if getattr(request, "htmx", False):
+        return render(request, partial, context)
+    return render(request, template, context)

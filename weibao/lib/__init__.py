@@ -1,0 +1,1 @@
+"""Pure-Python domain rules: ID numbers, division codes, credit codes, phones, masking."""

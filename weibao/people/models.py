@@ -1,0 +1,218 @@
+"""The people register: minors and adults, their guardians, and left-behind status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from weibao.accounts.models import Division, Organisation, User
+from weibao.core import crypto
+from weibao.lib import idnumber
+from weibao.lib.masking import mask_id, mask_name, mask_phone
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def for_user(self, user: User) -> PersonQuerySet:
+        """People the user may see: their unit's pupils and records, or their division."""
+        from weibao.people.policy import sees_people
+
+        if not sees_people(user):
+            return self.none()
+        return self.filter(user.scope.q("school", "registered_by", division="division"))
+
+    def minors(self, on: date | None = None) -> PersonQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(birth_date__gt=on.replace(year=on.year - 18))
+
+
+class Person(models.Model):
+    """A person known to the platform. The ID number is stored encrypted with a blind index."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("male")
+        FEMALE = "F", _("female")
+
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, db_index=True)
+    name_initials = models.CharField(_("initials"), max_length=50, blank=True, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("place of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
+    hukou_division = models.ForeignKey(
+        Division,
+        verbose_name=_("household registration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_residents",
+    )
+    school = models.ForeignKey(
+        Organisation,
+        verbose_name=_("school"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        limit_choices_to={"kind__in": Organisation.SCHOOL_KINDS},
+    )
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    class_name = models.CharField(_("class"), max_length=20, blank=True)
+    registered_by = models.ForeignKey(
+        Organisation,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="registered_people",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name_pinyin", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=~models.Q(id_number_hash=""),
+                name="person_id_number_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["school", "name_pinyin"], name="person_school_idx")]
+
+    def __str__(self) -> str:
+        return self.masked_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:detail", args=[self.pk])
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_encrypted)
+
+    def set_id_number(self, value: str) -> None:
+        self.id_number_encrypted = crypto.encrypt(value)
+        self.id_number_hash = crypto.blind_index(value)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id(self.id_number) if self.id_number_encrypted else ""
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def age_on(self, on: date | None = None) -> int:
+        return idnumber.age_on(self.birth_date, on or timezone.localdate())
+
+    @property
+    def age(self) -> int:
+        return self.age_on()
+
+    @property
+    def is_minor(self) -> bool:
+        return self.age < 18
+
+
+class Guardianship(models.Model):
+    """A guardian of a child, and how they are related."""
+
+    class Relationship(models.TextChoices):
+        FATHER = "father", _("father")
+        MOTHER = "mother", _("mother")
+        GRANDPARENT = "grandparent", _("grandparent")
+        SIBLING = "sibling", _("adult sibling")
+        RELATIVE = "relative", _("other relative")
+        ENTRUSTED = "entrusted", _("entrusted carer")
+        INSTITUTION = "institution", _("institution")
+        OTHER = "other", _("other")
+
+    child = models.ForeignKey(
+        Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="guardianships"
+    )
+    guardian = models.ForeignKey(
+        Person, verbose_name=_("guardian"), on_delete=models.PROTECT, related_name="wards"
+    )
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
+    is_primary = models.BooleanField(_("primary guardian"), default=False)
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        constraints = [
+            models.UniqueConstraint(fields=["child", "guardian"], name="guardianship_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(child=models.F("guardian")), name="guardianship_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.child}"
+
+
+class LeftBehindStatus(models.Model):
+    """Left-behind status of a child (未成年人保护法 Art. 22-23)."""
+
+    class ParentsAway(models.TextChoices):
+        BOTH = "both", _("both parents work away")
+        ONE_OTHER_UNABLE = "one", _("one parent away, the other unable to care")
+
+    child = models.OneToOneField(
+        Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="left_behind"
+    )
+    parents_away = models.CharField(
+        _("parents away"), max_length=10, choices=ParentsAway.choices
+    )
+    entrusted_carer = models.ForeignKey(
+        Person,
+        verbose_name=_("entrusted carer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entrusted_children",
+    )
+    carer_disqualified = models.BooleanField(
+        _("carer disqualified"),
+        default=False,
+        help_text=_("The carer has a record or habit that the law excludes (Art. 22)."),
+    )
+    written_notice_date = models.DateField(
+        _("written notice to school and village"), null=True, blank=True
+    )
+    last_contact_date = models.DateField(_("parents' last contact"), null=True, blank=True)
+    is_active = models.BooleanField(_("currently left behind"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("left-behind status")
+        verbose_name_plural = _("left-behind statuses")
+
+    def __str__(self) -> str:
+        return str(self.child)
+
+    @property
+    def contact_overdue(self) -> bool:
+        """Parents must contact the child at least weekly (Art. 23)."""
+        if self.last_contact_date is None:
+            return True
+        return (timezone.localdate() - self.last_contact_date).days > 7

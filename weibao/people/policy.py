@@ -1,0 +1,24 @@
+"""Who may see and change people's records."""
+
+from __future__ import annotations
+
+import rules
+
+from weibao.accounts.policy import can_write, sees_people
+from weibao.people.models import Person
+
+
+@rules.predicate
+def in_scope(user, person: Person | None) -> bool:  # type: ignore[no-untyped-def]
+    if person is None:
+        return False
+    return Person.objects.for_user(user).filter(pk=person.pk).exists()
+
+
+rules.add_perm("people.list_people", sees_people)
+rules.add_perm("people.view_person", sees_people & in_scope)
+rules.add_perm("people.add_person", can_write)
+rules.add_perm("people.change_person", can_write & in_scope)
+rules.add_perm("people.reveal_person", sees_people & in_scope)
+
+__all__ = ["sees_people"]

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from weibao.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("new/", views.person_create, name="create"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("<int:pk>/reveal/", views.person_reveal, name="reveal"),
+]

@@ -1,0 +1,110 @@
+"""Shared test data: a small county with two schools, and a user for every kind of reader.
+
+Like healthchecks' Alice/Bob/Charlie: school A's liaison, school B's liaison, a police officer, a
+county coordinator, an outsider, a system administrator and an auditor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from weibao.accounts.models import Division, Organisation, Role, User
+from weibao.lib import idnumber
+
+PASSWORD = "Weibao-test-2026"  # noqa: S105
+
+COUNTY_CODE = "361025000000"
+
+
+@dataclass
+class County:
+    county: Division
+    township_a: Division
+    township_b: Division
+    village_a: Division
+    village_b: Division
+    procuratorate: Organisation
+    education: Organisation
+    police_a: Organisation
+    township_gov_a: Organisation
+    school_a: Organisation
+    school_b: Organisation
+    hotel: Organisation
+
+
+def make_county() -> County:
+    county = Division.objects.create(code=COUNTY_CODE, name="乐安县", level=Division.Level.COUNTY)
+    ta = Division.objects.create(
+        code="361025100000", name="鳌溪镇", level=Division.Level.TOWNSHIP, parent=county
+    )
+    tb = Division.objects.create(
+        code="361025101000", name="公溪镇", level=Division.Level.TOWNSHIP, parent=county
+    )
+    va = Division.objects.create(
+        code="361025100201", name="鳌溪村", level=Division.Level.VILLAGE, parent=ta
+    )
+    vb = Division.objects.create(
+        code="361025101201", name="公溪村", level=Division.Level.VILLAGE, parent=tb
+    )
+    kind = Organisation.Kind
+    proc = Organisation.objects.create(name="乐安县人民检察院", kind=kind.PROCURATORATE, division=county)
+    edu = Organisation.objects.create(name="乐安县教育局", kind=kind.EDUCATION, division=county)
+    return County(
+        county=county,
+        township_a=ta,
+        township_b=tb,
+        village_a=va,
+        village_b=vb,
+        procuratorate=proc,
+        education=edu,
+        police_a=Organisation.objects.create(
+            name="鳌溪派出所", kind=kind.POLICE_STATION, division=ta
+        ),
+        township_gov_a=Organisation.objects.create(
+            name="鳌溪镇人民政府", kind=kind.TOWNSHIP, division=ta
+        ),
+        school_a=Organisation.objects.create(
+            name="鳌溪镇中心小学", kind=kind.SCHOOL_PRIMARY, division=va, parent=edu
+        ),
+        school_b=Organisation.objects.create(
+            name="公溪镇中学", kind=kind.SCHOOL_SECONDARY, division=vb, parent=edu
+        ),
+        hotel=Organisation.objects.create(name="鳌溪宾馆", kind=kind.HOTEL, division=va),
+    )
+
+
+def make_user(username: str, organisation: Organisation, role: str, **extra: object) -> User:
+    user = User(
+        username=username,
+        organisation=organisation,
+        role=role,
+        full_name=extra.pop("full_name", username),
+        **extra,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def logged_in(user: User) -> Client:
+    """A test client signed in as `user`, with a verified one-time code where one is needed."""
+    client = Client()
+    client.force_login(user)
+    if user.needs_otp:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def id_for(birth: date, seq: int = 123, prefix: str = "361025") -> str:
+    return idnumber.make(prefix, birth, seq)
+
+
+ROLES = Role

@@ -1,0 +1,16 @@
+"""Weibao's URLs: one include per app."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("weibao.core.urls")),
+    path("accounts/", include("weibao.accounts.urls")),
+    path("audit/", include("weibao.audit.urls")),
+    path("people/", include("weibao.people.urls")),
+    path("api/v1/", include("weibao.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
