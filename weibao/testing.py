@@ -52,7 +52,9 @@ def make_county() -> County:
         code="361025101201", name="公溪村", level=Division.Level.VILLAGE, parent=tb
     )
     kind = Organisation.Kind
-    proc = Organisation.objects.create(name="乐安县人民检察院", kind=kind.PROCURATORATE, division=county)
+    proc = Organisation.objects.create(
+        name="乐安县人民检察院", kind=kind.PROCURATORATE, division=county
+    )
     edu = Organisation.objects.create(name="乐安县教育局", kind=kind.EDUCATION, division=county)
     return County(
         county=county,

@@ -100,8 +100,9 @@ class Organisation(models.Model):
         WOMENS_FEDERATION = "womens_federation", _("women's federation")
         YOUTH_LEAGUE = "youth_league", _("Communist Youth League")
         GUANGONGWEI = "guangongwei", _("committee for the care of the next generation")
-        WOMEN_CHILDREN_COMMITTEE = "women_children_committee", _(
-            "women's and children's working committee"
+        WOMEN_CHILDREN_COMMITTEE = (
+            "women_children_committee",
+            _("women's and children's working committee"),
         )
         HEALTH = "health", _("health bureau")
         HOSPITAL = "hospital", _("hospital or clinic")

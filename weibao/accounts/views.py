@@ -34,7 +34,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )(request)
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kw: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kw: Any
+) -> HttpResponse:
     """Shown by django-axes instead of the login form once an account or address is locked."""
     return render(request, "accounts/locked_out.html", status=429)
 
@@ -49,7 +51,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_change(actor=request.user, new_password=form.cleaned_data["new_password1"])
+        services.password_change(
+            actor=request.user, new_password=form.cleaned_data["new_password1"]
+        )
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password was changed."))
         return redirect(_next_url(request))
@@ -62,11 +66,17 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     device = services.otp_pending_device(user=request.user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.otp_confirm(actor=request.user, request=request, token=form.cleaned_data["token"]):
+        if services.otp_confirm(
+            actor=request.user, request=request, token=form.cleaned_data["token"]
+        ):
             messages.success(request, _("One-time codes are now on for your account."))
             return redirect(_next_url(request))
         form.add_error("token", _("The code is wrong or has expired; try the next one."))
-    context = {"form": form, "qr_svg": services.otp_qr_svg(device), "secret": services.otp_secret(device)}
+    context = {
+        "form": form,
+        "qr_svg": services.otp_qr_svg(device),
+        "secret": services.otp_secret(device),
+    }
     return render(request, "accounts/otp_setup.html", context)
 
 
@@ -74,7 +84,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.otp_verify(actor=request.user, request=request, token=form.cleaned_data["token"]):
+        if services.otp_verify(
+            actor=request.user, request=request, token=form.cleaned_data["token"]
+        ):
             return redirect(_next_url(request))
         form.add_error("token", _("The code is wrong or has expired; try the next one."))
     return render(request, "accounts/otp_verify.html", {"form": form})

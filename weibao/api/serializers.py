@@ -7,7 +7,6 @@ from rest_framework import serializers
 from weibao.accounts.models import Division, Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.core.models import Notification
-from weibao.people.models import Person
 
 
 class DivisionSerializer(serializers.ModelSerializer):
@@ -28,17 +27,6 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "full_name", "role", "organisation", "language"]
-
-
-class PersonSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="masked_name", read_only=True)
-    id_number = serializers.CharField(source="masked_id_number", read_only=True)
-    phone = serializers.CharField(source="masked_phone", read_only=True)
-
-    class Meta:
-        model = Person
-        fields = ["id", "name", "sex", "birth_date", "id_number", "phone", "school", "grade",
-                  "class_name", "division"]  # fmt: skip
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

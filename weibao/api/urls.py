@@ -6,14 +6,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from weibao.api import views
+from weibao.api import people, views
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("divisions", views.DivisionViewSet, basename="division")
 router.register("units", views.OrganisationViewSet, basename="unit")
-router.register("people", views.PersonViewSet, basename="person")
+router.register("people", people.PersonViewSet, basename="person")
 router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 

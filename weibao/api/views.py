@@ -13,7 +13,6 @@ from weibao.api import serializers
 from weibao.api.permissions import RulesPermission
 from weibao.audit.models import AuditEvent
 from weibao.core.models import Notification
-from weibao.people.models import Person
 
 
 @api_view(["GET"])
@@ -38,15 +37,6 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return Organisation.objects.for_user(self.request.user).select_related("division")
-
-
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.PersonSerializer
-    permission_classes = [RulesPermission]
-    permission_required = "people.list_people"
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return Person.objects.for_user(self.request.user).select_related("school")
 
 
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):

@@ -18,7 +18,9 @@ class AuditFilterForm(forms.Form):
     )
     person = forms.IntegerField(label=_("Person (record id)"), required=False, min_value=1)
     since = forms.DateTimeField(
-        label=_("From"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     until = forms.DateTimeField(
         label=_("To"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})

@@ -180,9 +180,7 @@ class LeftBehindStatus(models.Model):
     child = models.OneToOneField(
         Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="left_behind"
     )
-    parents_away = models.CharField(
-        _("parents away"), max_length=10, choices=ParentsAway.choices
-    )
+    parents_away = models.CharField(_("parents away"), max_length=10, choices=ParentsAway.choices)
     entrusted_carer = models.ForeignKey(
         Person,
         verbose_name=_("entrusted carer"),
