@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "weibao.accounts"
     verbose_name = _("accounts and units")
+
+    def ready(self) -> None:
+        from weibao.accounts import policy  # noqa: F401  (registers the permissions)

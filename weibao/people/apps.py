@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "weibao.people"
     verbose_name = _("people")
+
+    def ready(self) -> None:
+        from weibao.people import policy  # noqa: F401  (registers the permissions)
