@@ -28,12 +28,15 @@ demo: $(VENV)/.base
 test: $(VENV)/.dev e2e-deps
 	$(VENV)/bin/pytest -p no:cacheprovider
 
-## Debian's Chromium and CJK fonts for the end-to-end tests (Playwright drives /usr/bin/chromium).
+## Debian packages the tests need: Chromium and CJK fonts for the browser tests (Playwright drives
+## /usr/bin/chromium), GNU gettext for the translation check.
 e2e-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null || \
+	    ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "install chromium and fonts-noto-cjk (as root) for the end-to-end tests"; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-noto-cjk gettext >/dev/null; \
+	  else echo "install chromium, fonts-noto-cjk and gettext (as root) for the tests"; exit 1; fi; \
 	fi
 
 lint: $(VENV)/.dev
@@ -44,7 +47,8 @@ lint: $(VENV)/.dev
 
 ## Rebuild the compiled translations after editing locale/*/LC_MESSAGES/django.po.
 messages: $(VENV)/.base
-	$(PY) manage.py compile_po
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete
+	$(PY) manage.py compilemessages -l zh_Hans
 
 bench: $(VENV)/.dev
 	$(PY) bench/run_all.py

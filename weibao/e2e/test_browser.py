@@ -1,0 +1,62 @@
+"""The shell in a real browser: log in, read the home page in both languages, stay in scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from weibao.accounts.models import User
+from weibao.people.models import Person
+from weibao.testing import PASSWORD, County, id_for
+
+from .conftest import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def make_pupil(county: County, name: str, school: Any, seq: int) -> Person:
+    person = Person(
+        name=name,
+        sex="M",
+        birth_date=date(2015, 3, 4),
+        school=school,
+        registered_by=school,
+        division=county.village_a,
+    )
+    person.set_id_number(id_for(date(2015, 3, 4), seq=seq))
+    person.save()
+    return person
+
+
+def test_login_home_and_language_switch(page: Any, liaison_a: User) -> None:
+    log_in(page, "liaison_a", PASSWORD)
+    assert "鳌溪镇中心小学" in page.content()
+    assert "欢迎" in page.inner_text("h1")
+    page.select_option("select[name=language]", "en")
+    page.wait_for_load_state("networkidle")
+    assert "Welcome" in page.inner_text("h1")
+    assert "Log out" in page.content()
+
+
+def test_wrong_password_is_refused_in_chinese(page: Any, liaison_a: User) -> None:
+    log_in(page, "liaison_a", "not-the-password")
+    assert "/accounts/login/" in page.url
+    assert "用户名或密码" in page.content()
+
+
+def test_liaison_cannot_open_other_schools_pupil(
+    page: Any, county: County, liaison_a: User
+) -> None:
+    own = make_pupil(county, "张小明", county.school_a, 11)
+    other = make_pupil(county, "李小红", county.school_b, 13)
+    log_in(page, "liaison_a", PASSWORD)
+    page.goto("/people/")
+    table = page.inner_text("main")
+    assert own.masked_name in table
+    assert other.masked_name not in table
+    response = page.goto(f"/people/{other.pk}/")
+    assert response is not None and response.status == 404
+    response = page.goto(f"/api/v1/people/{other.pk}/")
+    assert response is not None and response.status == 404
