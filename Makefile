@@ -47,8 +47,8 @@ lint: $(VENV)/.dev
 
 ## Rebuild the compiled translations after editing locale/*/LC_MESSAGES/django.po.
 messages: $(VENV)/.base
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: $(VENV)/.dev
 	$(PY) bench/run_all.py

@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from weibao.accounts.models import Role, User
 from weibao.testing import County, logged_in, make_county, make_user
+
+
+@pytest.fixture(autouse=True)
+def file_root(settings: Any, tmp_path: Path) -> Path:
+    """Every test stores files in its own temporary folder, never in var/files; and uses a fast
+    password hasher (users are made in most tests; the real hasher's slowness buys nothing)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    root = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def english(settings: Any) -> Iterator[None]:
+    """Messages in English (the message ids), for tests that assert on message text; the
+    Chinese catalogue can then change without breaking them."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def immediate_tasks(settings: Any) -> None:
+    """Tasks run inline when enqueued, instead of waiting for a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -59,6 +96,6 @@ def auditor(county: County) -> User:
 
 
 @pytest.fixture
-def client_for():  # type: ignore[no-untyped-def]
+def client_for() -> Callable[[User], Client]:
     """client_for(user) -> a signed-in test client."""
     return logged_in

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "weibao.core",
     "weibao.people",
     "weibao.api",
+    "weibao.demo",
 ]
 
 MIDDLEWARE = [
@@ -195,13 +197,13 @@ X_FRAME_OPTIONS = "DENY"
 # Content Security Policy: everything from this server; scripts need the per-request nonce.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
-        "connect-src": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
     }
 }
 
@@ -216,6 +218,7 @@ USE_TZ = True
 # Static files, served by WhiteNoise; no CDN anywhere.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "weibao" / "static"]
 WHITENOISE_USE_FINDERS = DEBUG
 
@@ -249,6 +252,9 @@ TASKS = {
 }
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+# The address users reach the site at, put in front of links in robot messages and e-mails.
+SITE_URL = env_str("SITE_URL", "")
 
 # E-mail goes out only when SMTP is configured.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -85,7 +85,7 @@ def make_user(username: str, organisation: Organisation, role: str, **extra: obj
         username=username,
         organisation=organisation,
         role=role,
-        full_name=extra.pop("full_name", username),
+        full_name=str(extra.pop("full_name", username)),
         **extra,
     )
     user.set_password(PASSWORD)

@@ -3,40 +3,63 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-# Paths a signed-in user may still reach before meeting the rules.
-EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health")
+# Reachable before meeting the rules: static files, the health check, switching language.
+EXEMPT_PREFIXES = ("/i18n/", "/static/", "/health")
+# Pages reachable whatever step is owed: signing in and out.
+EXEMPT_URL_NAMES = ("accounts:login", "accounts:logout")
 
 
 class SecurityPolicyMiddleware:
     """Sends users who must enrol or verify a one-time code, or change an expired password,
-    to the page that does it."""
+    to the page that does it. Every other page (the administration pages too) waits."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
-            target = self.required_step(request)
-            if target is not None:
-                if request.path.startswith("/api/"):
-                    return HttpResponse(status=403)
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        if request.user.is_authenticated and not self.exempt(request.path):
+            step = self.required_step(request)
+            # Only the page of the step owed is open: a user who owes a one-time code cannot
+            # reach the password page (or the admin pages), so a stolen password is not enough.
+            if step is not None and request.path != reverse(step):
+                if self.is_api(request.path):
+                    return JsonResponse({"detail": self.step_message(step)}, status=403)
+                return redirect(f"{reverse(step)}?next={quote(request.get_full_path())}")
         return self.get_response(request)
 
     @staticmethod
+    def is_api(path: str) -> bool:
+        """JSON endpoints get a 403 with a reason; the API's docs page is a page."""
+        return path.startswith("/api/") and path != reverse("api:docs")
+
+    @staticmethod
+    def exempt(path: str) -> bool:
+        return path.startswith(EXEMPT_PREFIXES) or path in {
+            reverse(name) for name in EXEMPT_URL_NAMES
+        }
+
+    @staticmethod
     def required_step(request: HttpRequest) -> str | None:
+        """The URL name of the step the signed-in user still owes, or None."""
         user = request.user
-        if user.needs_otp or user.otp_device_set_up:  # type: ignore[union-attr]
-            if not user.is_verified():  # type: ignore[union-attr]
-                if user.otp_device_set_up:  # type: ignore[union-attr]
-                    return "accounts:otp_verify"
-                return "accounts:otp_setup"
+        owes_code = user.needs_otp or user.otp_device_set_up  # type: ignore[union-attr]
+        if owes_code and not user.is_verified():  # type: ignore[union-attr]
+            if user.otp_device_set_up:  # type: ignore[union-attr]
+                return "accounts:otp_verify"
+            return "accounts:otp_setup"
         if user.password_expired:  # type: ignore[union-attr]
             return "accounts:password_change"
         return None
+
+    @staticmethod
+    def step_message(step: str) -> str:
+        if step == "accounts:password_change":
+            return _("Your password has expired: change it on the web page first.")
+        return _("Enter your one-time code on the web page first.")

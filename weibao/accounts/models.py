@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -72,6 +72,16 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         return self.all()
+
+    def for_admin(self, user: User) -> OrganisationQuerySet:
+        """Units a user administers: all for a system administrator, a unit admin's own unit."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.SYSADMIN:
+            return self.all()
+        if user.role == Role.UNIT_ADMIN:
+            return self.filter(pk=user.organisation_id)
+        return self.none()
 
     def schools(self) -> OrganisationQuerySet:
         return self.filter(kind__in=Organisation.SCHOOL_KINDS)
@@ -189,8 +199,22 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("system administrator")
 
 
+# Roles only a system administrator may give: they reach beyond one unit.
+COUNTY_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR, Role.COUNTY_COORDINATOR})
+
+
 class WeibaoUserManager(UserManager["User"]):
-    pass
+    def for_admin(self, user: User) -> models.QuerySet[User]:
+        """Users `user` administers: everyone for a system administrator; for a unit
+        administrator, their own unit's staff without county-wide roles."""
+        users = self.get_queryset()
+        if not user.is_authenticated or not user.is_active:
+            return users.none()
+        if user.role == Role.SYSADMIN:
+            return users
+        if user.role == Role.UNIT_ADMIN:
+            return users.filter(organisation_id=user.organisation_id).exclude(role__in=COUNTY_ROLES)
+        return users.none()
 
 
 class User(AbstractUser):
@@ -210,7 +234,7 @@ class User(AbstractUser):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
     )
 
-    objects = WeibaoUserManager()
+    objects: ClassVar[WeibaoUserManager] = WeibaoUserManager()
 
     REQUIRED_FIELDS = ["email"]
 

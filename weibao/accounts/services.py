@@ -3,16 +3,302 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
 import segno
-from django.db import transaction
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
-from weibao.accounts.models import User
+from weibao.accounts.models import COUNTY_ROLES, Organisation, Role, User
+from weibao.accounts.passwords import generate_password
 from weibao.audit.models import AuditEvent
-from weibao.audit.services import record
+from weibao.audit.services import diff, record
+from weibao.lib import creditcode
+
+# The fields each service takes from `data`; keys not listed are ignored.
+UNIT_FIELDS = ("name", "kind", "division", "credit_code", "parent", "webhook_url", "is_active")
+USER_CREATE_FIELDS = (
+    "username", "full_name", "phone", "email", "organisation", "role", "language",
+)  # fmt: skip
+USER_UPDATE_FIELDS = (
+    "full_name", "phone", "email", "organisation", "role", "is_active", "language",
+)  # fmt: skip
+# Fields an administrator may not change on their own account: they would lock themselves out
+# or lift their own rights.
+SELF_LOCKED_FIELDS = ("organisation", "role", "is_active")
+
+
+# Helpers -----------------------------------------------------------------------------------
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def _apply(instance: models.Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
+    for name in fields:
+        if name in data:
+            value = data[name]
+            setattr(instance, name, value.strip() if isinstance(value, str) else value)
+
+
+Errors = dict[str, list[ValidationError]]
+
+
+def _raise_collected(
+    instance: models.Model, errors: Errors, *, validate_constraints: bool = True
+) -> None:
+    """Run the model's own validation and raise it together with the service's checks."""
+    try:
+        instance.full_clean(validate_constraints=validate_constraints)
+    except ValidationError as exc:
+        for name, field_errors in exc.error_dict.items():
+            errors.setdefault(name, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _error(message: str, code: str) -> list[ValidationError]:
+    return [ValidationError(message, code=code)]
+
+
+def _expired_stamp() -> datetime:
+    """A password-change time old enough that the user must choose a new one at next login."""
+    return timezone.now() - timedelta(days=settings.PASSWORD_MAX_AGE_DAYS + 1)
+
+
+def _end_sessions(user: User) -> int:
+    """Delete the user's open sessions (database session store), so they are signed out now."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def _delete_tokens(user: User) -> int:
+    return Token.objects.filter(user=user).delete()[0]
+
+
+# Units -------------------------------------------------------------------------------------
+
+
+def _unit_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """The audit's `changes` for a unit. The audit masks any "name" as a person's name; a
+    unit's name is public, so it is recorded under its own key, in clear."""
+    return {("unit_name" if key == "name" else key): pair for key, pair in changes.items()}
+
+
+def _unit_errors(unit: Organisation) -> Errors:
+    errors: Errors = {}
+    if unit.credit_code:
+        try:
+            unit.credit_code = creditcode.validate(unit.credit_code)
+        except ValueError as exc:
+            errors["credit_code"] = _error(str(exc), "invalid_credit_code")
+        else:
+            # The only constraint on units, checked here to name the field in the message.
+            others = Organisation.objects.filter(credit_code=unit.credit_code).exclude(pk=unit.pk)
+            if others.exists():
+                message = _("Another unit already has this credit code.")
+                errors["credit_code"] = _error(message, "unique")
+    seen: set[int] = set()
+    ancestor = unit.parent
+    while ancestor is not None and ancestor.pk not in seen:
+        if unit.pk is not None and ancestor.pk == unit.pk:
+            message = _("A unit cannot be placed under itself or a unit below it.")
+            errors["parent"] = _error(message, "parent_cycle")
+            break
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+    return errors
+
+
+@transaction.atomic
+def unit_create(*, actor: User, data: Mapping[str, Any]) -> Organisation:
+    _require(actor.has_perm("accounts.manage_units"))
+    unit = Organisation()
+    _apply(unit, data, UNIT_FIELDS)
+    _raise_collected(unit, _unit_errors(unit), validate_constraints=False)
+    unit.save()
+    record(
+        AuditEvent.Action.CREATE,
+        actor=actor,
+        target=unit,
+        target_repr=unit.name,
+        changes=_unit_changes(diff(unit, {}, UNIT_FIELDS)),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: User, unit: Organisation, data: Mapping[str, Any]) -> Organisation:
+    _require(
+        actor.has_perm("accounts.manage_units")
+        and actor.has_perm("accounts.change_organisation", unit)
+    )
+    before = _snapshot(unit, UNIT_FIELDS)
+    _apply(unit, data, UNIT_FIELDS)
+    _raise_collected(unit, _unit_errors(unit), validate_constraints=False)
+    changes = diff(unit, before, UNIT_FIELDS)
+    if changes:
+        unit.save(update_fields=[name for name in UNIT_FIELDS if name in changes])
+        record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            target=unit,
+            target_repr=unit.name,
+            changes=_unit_changes(changes),
+        )
+    return unit
+
+
+# Users -------------------------------------------------------------------------------------
+
+
+def _role_errors(actor: User, user: User) -> Errors:
+    """What a unit administrator may not give: another unit, or a county-wide role."""
+    errors: Errors = {}
+    if actor.role == Role.SYSADMIN:
+        return errors
+    if user.role in COUNTY_ROLES:
+        errors["role"] = _error(_("Only a system administrator may give this role."), "role")
+    if user.organisation_id != actor.organisation_id:
+        errors["organisation"] = _error(
+            _("You may only manage users of your own unit."), "other_unit"
+        )
+    return errors
+
+
+@transaction.atomic
+def user_create(*, actor: User, data: Mapping[str, Any]) -> tuple[User, str | None]:
+    """Create a user with the given initial password, or a generated one.
+
+    Returns the user and the generated password (None when one was given). Either way the
+    password must be changed at first login, because the administrator knows it.
+    """
+    _require(actor.has_perm("accounts.manage_users"))
+    user = User()
+    _apply(user, data, USER_CREATE_FIELDS)
+    user.username = User.normalize_username(user.username)
+    errors = _role_errors(actor, user)
+    password = data.get("password") or ""
+    generated = None
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            errors["password"] = exc.error_list
+    else:
+        password = generated = generate_password(user)
+    user.set_password(password)
+    user.password_changed_at = _expired_stamp()
+    _raise_collected(user, errors)
+    user.save()
+    record(
+        AuditEvent.Action.CREATE,
+        actor=actor,
+        target=user,
+        target_repr=user.username,
+        changes=diff(user, {}, (*USER_CREATE_FIELDS, "is_active")),
+        password_generated=generated is not None,
+    )
+    return user, generated
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
+    """Change a user's details, role, unit or active flag; the audit event has old and new."""
+    _require(actor.has_perm("accounts.change_user", user))
+    before = _snapshot(user, USER_UPDATE_FIELDS)
+    _apply(user, data, USER_UPDATE_FIELDS)
+    errors = _role_errors(actor, user)
+    if user.pk == actor.pk:
+        for name in SELF_LOCKED_FIELDS:
+            if getattr(user, name) != before[name]:
+                errors[name] = _error(_("You cannot change this on your own account."), "self")
+    _raise_collected(user, errors)
+    changes = diff(user, before, USER_UPDATE_FIELDS)
+    if not changes:
+        return user
+    user.save(update_fields=[name for name in USER_UPDATE_FIELDS if name in changes])
+    detail: dict[str, Any] = {}
+    if "is_active" in changes and not user.is_active:
+        detail = {"sessions_ended": _end_sessions(user), "tokens_deleted": _delete_tokens(user)}
+    record(
+        AuditEvent.Action.UPDATE,
+        actor=actor,
+        target=user,
+        target_repr=user.username,
+        changes=changes,
+        **detail,
+    )
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    """Switch the account off and sign it out everywhere (sessions and API tokens)."""
+    _require(actor.has_perm("accounts.change_user", user))
+    if user.pk == actor.pk:
+        raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+    was_active = user.is_active
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    record(
+        AuditEvent.Action.UPDATE,
+        actor=actor,
+        target=user,
+        target_repr=user.username,
+        changes={"is_active": [str(was_active), "False"]} if was_active else {},
+        operation="deactivate",
+        sessions_ended=_end_sessions(user),
+        tokens_deleted=_delete_tokens(user),
+    )
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, user: User) -> str:
+    """Give the user a temporary password, to be changed at next login; returns it.
+
+    Also lifts a lockout on the username and revokes API tokens, since a reset usually
+    follows a forgotten or exposed password.
+    """
+    _require(actor.has_perm("accounts.change_user", user))
+    password = generate_password(user)
+    user.set_password(password)
+    user.password_changed_at = _expired_stamp()
+    user.save(update_fields=["password", "password_changed_at"])
+    record(
+        AuditEvent.Action.PASSWORD,
+        actor=actor,
+        target=user,
+        target_repr=user.username,
+        operation="reset",
+        tokens_deleted=_delete_tokens(user),
+        lockouts_lifted=axes_reset(username=user.username),
+    )
+    return password
 
 
 @transaction.atomic
@@ -20,6 +306,9 @@ def password_change(*, actor: User, new_password: str) -> None:
     actor.set_password(new_password)
     actor.save(update_fields=["password", "password_changed_at"])
     record(AuditEvent.Action.PASSWORD, actor=actor, target=actor, target_repr=str(actor))
+
+
+# One-time codes ----------------------------------------------------------------------------
 
 
 def otp_pending_device(*, user: User) -> TOTPDevice:
@@ -53,11 +342,19 @@ def otp_confirm(*, actor: User, request: HttpRequest, token: str) -> bool:
     return True
 
 
-def otp_verify(*, actor: User, request: HttpRequest, token: str) -> bool:
+def otp_check(*, actor: User, token: str) -> TOTPDevice | None:
+    """The confirmed device that accepts `token`, or None; the attempt is audited."""
     for device in TOTPDevice.objects.filter(user=actor, confirmed=True):
         if device.verify_token(token):
-            otp_login(request, device)
             record(AuditEvent.Action.OTP, actor=actor, target=actor, result="verified")
-            return True
+            return device
     record(AuditEvent.Action.OTP, actor=actor, target=actor, result="failed")
-    return False
+    return None
+
+
+def otp_verify(*, actor: User, request: HttpRequest, token: str) -> bool:
+    device = otp_check(actor=actor, token=token)
+    if device is None:
+        return False
+    otp_login(request, device)
+    return True

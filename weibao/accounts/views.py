@@ -4,19 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.forms.models import model_to_dict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from weibao.accounts import services
-from weibao.accounts.forms import LoginForm, OtpForm
+from weibao.accounts.forms import (
+    LoginForm,
+    OtpForm,
+    UnitFilterForm,
+    UnitForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+)
+from weibao.accounts.models import Organisation, User
+from weibao.core.pages import paginate, render_list
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind `@login_required`: its user is a signed-in Weibao user."""
+
+    user: User
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -26,7 +48,7 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
-def login_view(request: HttpRequest) -> HttpResponse:
+def login_view(request: HttpRequest) -> HttpResponseBase:
     return auth_views.LoginView.as_view(
         template_name="accounts/login.html",
         authentication_form=LoginForm,
@@ -35,9 +57,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kw: Any
+    request: HttpRequest, response: Any = None, credentials: Any = None, *args: Any, **kw: Any
 ) -> HttpResponse:
     """Shown by django-axes instead of the login form once an account or address is locked."""
+    if request.path.startswith("/api/"):
+        message = _("Too many failed logins: this account or address is locked for 30 minutes.")
+        return JsonResponse({"detail": message}, status=429)
     return render(request, "accounts/locked_out.html", status=429)
 
 
@@ -48,7 +73,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.password_change(
@@ -57,17 +82,28 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password was changed."))
         return redirect(_next_url(request))
-    expired = request.user.password_expired  # type: ignore[union-attr]
-    return render(request, "accounts/password_change.html", {"form": form, "expired": expired})
+    context = {
+        "form": form,
+        "expired": request.user.password_expired,
+        "otp_enrolled": request.user.otp_device_set_up,
+    }
+    return render(request, "accounts/password_change.html", context)
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
-    device = services.otp_pending_device(user=request.user)
+def otp_setup(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if user.otp_device_set_up and not user.is_verified():  # type: ignore[attr-defined]
+        # Replacing a device needs the current one first: otherwise a stolen password
+        # would be enough to enrol the thief's phone.
+        return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+    device = services.otp_pending_device(user=user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.otp_confirm(
-            actor=request.user, request=request, token=form.cleaned_data["token"]
+            actor=user,
+            request=request,
+            token=form.cleaned_data["token"],
         ):
             messages.success(request, _("One-time codes are now on for your account."))
             return redirect(_next_url(request))
@@ -81,7 +117,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthedRequest) -> HttpResponse:
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.otp_verify(
@@ -92,11 +128,169 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
-# Administration of units and users: written by the admin pages work; stubs until then.
-def _todo(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's field-keyed errors on the form's fields (or above it if not a field)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, field_errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, ValidationError(field_errors))
 
 
-unit_list = unit_create = unit_detail = unit_edit = _todo
-user_list = user_create = user_detail = user_edit = _todo
-user_reset_password = user_deactivate = _todo
+# Units -------------------------------------------------------------------------------------
+
+
+def _get_unit_for_user(request: AuthedRequest, pk: int) -> Organisation:
+    return get_object_or_404(Organisation.objects.for_admin(request.user), pk=pk)
+
+
+@login_required
+@permission_required("accounts.manage_units", raise_exception=True)
+def unit_list(request: AuthedRequest) -> HttpResponse:
+    form = UnitFilterForm(request.GET or None)
+    units = (
+        Organisation.objects.for_admin(request.user)
+        .select_related("division", "parent")
+        .annotate(user_count=Count("users"))
+        .order_by("division__code", "name")
+    )
+    context = {"form": form, "page": paginate(request, form.filter(units))}
+    return render_list(request, "accounts/unit_list.html", "accounts/_unit_table.html", context)
+
+
+@login_required
+@permission_required("accounts.manage_units", raise_exception=True)
+def unit_create(request: AuthedRequest) -> HttpResponse:
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The unit was created."))
+            return redirect(unit)
+    return render(request, "accounts/unit_form.html", {"form": form})
+
+
+@login_required
+@permission_required("accounts.manage_units", raise_exception=True)
+def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _get_unit_for_user(request, pk)
+    users = unit.users.order_by("username")
+    children = unit.children.order_by("name")
+    context = {"unit": unit, "users": users, "children": children}
+    return render(request, "accounts/unit_detail.html", context)
+
+
+@login_required
+@permission_required("accounts.manage_units", raise_exception=True)
+def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _get_unit_for_user(request, pk)
+    if not request.user.has_perm("accounts.change_organisation", unit):
+        raise PermissionDenied
+    form = UnitForm(request.POST or None, initial=model_to_dict(unit), unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The unit was saved."))
+            return redirect(unit)
+    return render(request, "accounts/unit_form.html", {"form": form, "unit": unit})
+
+
+# Users -------------------------------------------------------------------------------------
+
+
+def _get_user_for_user(request: AuthedRequest, pk: int) -> User:
+    users = User.objects.for_admin(request.user).select_related("organisation")
+    return get_object_or_404(users, pk=pk)
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+def user_list(request: AuthedRequest) -> HttpResponse:
+    form = UserFilterForm(request.GET or None, actor=request.user)
+    users = User.objects.for_admin(request.user).select_related("organisation")
+    context = {"form": form, "page": paginate(request, form.filter(users))}
+    return render_list(request, "accounts/user_list.html", "accounts/_user_table.html", context)
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+@never_cache
+def user_create(request: AuthedRequest) -> HttpResponse:
+    actor = request.user
+    initial = {"organisation": request.GET.get("organisation") or actor.organisation_id}
+    form = UserCreateForm(request.POST or None, actor=actor, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, generated = services.user_create(actor=actor, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The user was created."))
+            if generated:
+                return _show_temporary_password(request, user, generated)
+            return redirect("accounts:user_detail", user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = _get_user_for_user(request, pk)
+    return render(request, "accounts/user_detail.html", {"target": target})
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = _get_user_for_user(request, pk)
+    if not request.user.has_perm("accounts.change_user", target):
+        raise PermissionDenied
+    initial = model_to_dict(target, fields=UserEditForm.Meta.fields)
+    form = UserEditForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=target, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The user was saved."))
+            return redirect("accounts:user_detail", target.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+
+
+def _show_temporary_password(request: AuthedRequest, user: User, password: str) -> HttpResponse:
+    """The one page that shows a temporary password; never cached, never stored."""
+    response = render(
+        request, "accounts/user_password.html", {"target": user, "password": password}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+@require_POST
+def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = _get_user_for_user(request, pk)
+    password = services.user_reset_password(actor=request.user, user=target)
+    return _show_temporary_password(request, target, password)
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+@require_POST
+def user_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = _get_user_for_user(request, pk)
+    try:
+        services.user_deactivate(actor=request.user, user=target)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The account was deactivated and signed out."))
+    return redirect("accounts:user_detail", target.pk)

@@ -2,28 +2,179 @@
 
 from __future__ import annotations
 
-from rest_framework import serializers, viewsets
+from typing import Any, cast
 
+from django.db.models import Prefetch, QuerySet
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from weibao.accounts.models import Division, Organisation, User
 from weibao.api.permissions import RulesPermission
-from weibao.people.models import Person
+from weibao.people import services
+from weibao.people.models import Guardianship, Person, PersonQuerySet
+
+
+def _user(request: Request) -> User:
+    """The caller; RulesPermission has already refused anyone not signed in."""
+    return cast(User, request.user)
+
+
+class GuardianshipSerializer(serializers.ModelSerializer):
+    guardian_name = serializers.CharField(source="guardian.masked_name", read_only=True)
+    guardian_phone = serializers.CharField(source="guardian.masked_phone", read_only=True)
+
+    class Meta:
+        model = Guardianship
+        fields = ["guardian", "guardian_name", "guardian_phone", "relationship", "is_primary"]
+        read_only_fields = fields
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    """A person as the API shows them: name, ID number and phone masked."""
+
     name = serializers.CharField(source="masked_name", read_only=True)
     id_number = serializers.CharField(source="masked_id_number", read_only=True)
     phone = serializers.CharField(source="masked_phone", read_only=True)
+    age = serializers.IntegerField(read_only=True)
+    left_behind = serializers.BooleanField(source="is_left_behind", read_only=True)
+    guardians = GuardianshipSerializer(source="guardianships", many=True, read_only=True)
 
     class Meta:
         model = Person
-        fields = ["id", "name", "sex", "birth_date", "id_number", "phone", "school", "grade",
-                  "class_name", "division"]  # fmt: skip
+        fields = ["id", "name", "sex", "birth_date", "age", "id_number", "phone", "address",
+                  "division", "hukou_division", "school", "grade", "class_name", "left_behind",
+                  "guardians", "registered_by"]  # fmt: skip
+        read_only_fields = fields
 
 
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = PersonSerializer
+class PersonWriteSerializer(serializers.Serializer):
+    """Input for create and update; the people services do the real checks."""
+
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=25, required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    phone = serializers.CharField(max_length=25, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    division = serializers.PrimaryKeyRelatedField(
+        queryset=Division.objects.all(), required=False, allow_null=True
+    )
+    hukou_division = serializers.PrimaryKeyRelatedField(
+        queryset=Division.objects.all(), required=False, allow_null=True
+    )
+    school = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.schools(), required=False, allow_null=True
+    )
+    grade = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    class_name = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=services.REVEALABLE_FIELDS)
+    reason = serializers.CharField(max_length=200)
+
+
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """People the caller may see. `q` searches name, pinyin, initials or a whole ID number."""
+
     permission_classes = [RulesPermission]
-    permission_required = "people.list_people"
-    object_permission = "people.view_person"
+    filterset_fields = ["school", "sex"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return Person.objects.for_user(self.request.user).select_related("school")
+    @property
+    def permission_required(self) -> str:
+        return "people.add_person" if self.action == "create" else "people.list_people"
+
+    @property
+    def object_permission(self) -> str:
+        return {
+            "update": "people.change_person",
+            "partial_update": "people.change_person",
+            "reveal": "people.reveal_person",
+        }.get(self.action or "", "people.view_person")
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        if self.action in ("create", "update", "partial_update"):
+            return PersonWriteSerializer
+        if self.action == "reveal":
+            return RevealSerializer
+        return PersonSerializer
+
+    def get_queryset(self) -> PersonQuerySet:
+        visible = Person.objects.for_user(_user(self.request))
+        guardians = Guardianship.objects.filter(guardian__in=visible).select_related("guardian")
+        return visible.select_related("left_behind").prefetch_related(
+            Prefetch("guardianships", queryset=guardians)
+        )
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        people = cast(PersonQuerySet, super().filter_queryset(queryset))
+        if self.action != "list":
+            return people
+        params = self.request.query_params
+        people = services.person_search(people, params.get("q", ""), actor=_user(self.request))
+        if params.get("minors") in ("1", "true", "on"):
+            people = people.minors()
+        return people
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        services.person_view(actor=_user(request), person=person, via="api")
+        return Response(PersonSerializer(person, context=self.get_serializer_context()).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            person = services.person_create(actor=_user(request), data=serializer.validated_data)
+        except services.DuplicatePerson as exc:
+            return _duplicate_response(exc)
+        return Response(self._read(person).data, status=201)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.person_update(
+                actor=_user(request), person=person, data=serializer.validated_data
+            )
+        except services.DuplicatePerson as exc:
+            return _duplicate_response(exc)
+        return Response(self._read(person).data)
+
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk: str | None = None) -> Response:
+        """The full ID number or phone; a reason is required and recorded."""
+        person = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        value = services.person_reveal(
+            actor=_user(request),
+            person=person,
+            field=serializer.validated_data["field"],
+            reason=serializer.validated_data["reason"],
+        )
+        response = Response({"field": serializer.validated_data["field"], "value": value})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _read(self, person: Person) -> PersonSerializer:
+        fresh = self.get_queryset().get(pk=person.pk)
+        return PersonSerializer(fresh, context=self.get_serializer_context())
+
+
+def _duplicate_response(exc: services.DuplicatePerson) -> Response:
+    """A 400 on id_number that gives the existing record's id when the caller may see it."""
+    detail: dict[str, Any] = dict(exc.message_dict)
+    if exc.existing is not None:
+        detail["existing"] = exc.existing.pk
+    return Response(detail, status=400)

@@ -4,34 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.permissions import BasePermission
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from weibao.accounts.middleware import SecurityPolicyMiddleware
 from weibao.accounts.policy import is_member
 
 
 class IsActiveMember(BasePermission):
+    """An active user who owes no login-security step (one-time code, expired password)."""
+
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
         if not is_member(user):
             return False
-        # Session users who still owe a one-time code or a password change get nothing.
-        if request.successful_authenticator.__class__.__name__ == "SessionAuthentication":
-            from weibao.accounts.middleware import SecurityPolicyMiddleware
-
-            return SecurityPolicyMiddleware.required_step(request._request) is None
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            step = SecurityPolicyMiddleware.required_step(request._request)
+        elif user.password_expired:  # type: ignore[union-attr]
+            # A token outlives the password's age limit only until the limit is reached.
+            step = "accounts:password_change"
+        else:
+            step = None
+        if step is not None:
+            self.message = SecurityPolicyMiddleware.step_message(step)
+            return False
         return True
 
 
 class RulesPermission(IsActiveMember):
-    """Checks `view.permission_required` (list) and `view.object_permission` (detail)."""
+    """Checks the view's `rules` permissions.
+
+    `permission_required` (whole resource) and `object_permission` (one record) apply to every
+    request; `write_permission_required` and `write_object_permission` also apply to writes.
+    """
+
+    def _perms(self, request: Request, view: Any, names: tuple[str, str]) -> list[str]:
+        read, write = (getattr(view, name, None) for name in names)
+        perms = [read]
+        if request.method not in SAFE_METHODS:
+            perms.append(write)
+        return [perm for perm in perms if perm is not None]
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
             return False
-        perm = getattr(view, "permission_required", None)
-        return perm is None or request.user.has_perm(perm)
+        perms = self._perms(request, view, ("permission_required", "write_permission_required"))
+        return all(request.user.has_perm(perm) for perm in perms)
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        perm = getattr(view, "object_permission", None)
-        return perm is None or request.user.has_perm(perm, obj)
+        perms = self._perms(request, view, ("object_permission", "write_object_permission"))
+        return all(request.user.has_perm(perm, obj) for perm in perms)

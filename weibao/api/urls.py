@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from weibao.api import people, views
+from weibao.api.permissions import IsActiveMember
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("divisions", views.DivisionViewSet, basename="division")
 router.register("units", views.OrganisationViewSet, basename="unit")
+router.register("users", views.UserViewSet, basename="user")
 router.register("people", people.PersonViewSet, basename="person")
 router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
 router.register("notifications", views.NotificationViewSet, basename="notification")
@@ -20,7 +23,17 @@ router.register("notifications", views.NotificationViewSet, basename="notificati
 urlpatterns = [
     path("me/", views.me, name="me"),
     path("token/", views.token, name="token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The schema and its docs are for members only. The docs page loads its script from a
+    # URL (the split view) because the CSP forbids inline scripts.
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsActiveMember]),
+        name="schema",
+    ),
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,3 +1,5 @@
+"""The auditor's filters: person, user, unit, action and time."""
+
 from __future__ import annotations
 
 from django import forms
@@ -31,6 +33,17 @@ class AuditFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError(_("The start of the period is after its end."))
         return data
+
+    def has_filters(self) -> bool:
+        return any(value not in (None, "") for value in self.cleaned_data.values())
+
+    def filter_summary(self) -> dict[str, str]:
+        """The filters used, as text, for the audit event that records the search."""
+        return {
+            name: str(value.pk if isinstance(value, Organisation) else value)
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "")
+        }
 
     def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
         if not self.is_bound or not self.is_valid():

@@ -67,7 +67,7 @@ def record(
     """Append one event to the chain. Runs inside the caller's transaction, if any."""
     request = current_request.get()
     if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user  # type: ignore[assignment]
+        actor = request.user
     event = AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_username=actor.username if actor is not None else username,

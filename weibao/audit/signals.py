@@ -14,7 +14,10 @@ from weibao.audit.services import record
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record(AuditEvent.Action.LOGIN, actor=user)
+    if request is not None and request.path.startswith("/api/"):
+        record(AuditEvent.Action.LOGIN, actor=user, via="api")
+    else:
+        record(AuditEvent.Action.LOGIN, actor=user)
 
 
 @receiver(user_logged_out)

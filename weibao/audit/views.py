@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 
 from weibao.audit.forms import AuditFilterForm
 from weibao.audit.models import AuditEvent
+from weibao.audit.services import record
 from weibao.core.pages import paginate, render_list
 
 
@@ -15,5 +16,8 @@ from weibao.core.pages import paginate, render_list
 def event_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = form.filter(AuditEvent.objects.for_user(request.user))  # type: ignore[arg-type]
+    if "page" not in request.GET and form.is_bound and form.is_valid() and form.has_filters():
+        # Who searched the log for what is itself on the record (the auditors are audited).
+        record(AuditEvent.Action.SEARCH, target_repr="audit log", filters=form.filter_summary())
     context = {"form": form, "page": paginate(request, events, per_page=50)}
     return render_list(request, "audit/event_list.html", "audit/_event_table.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -24,6 +25,9 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
+
+    def read(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=False)
 
 
 class Notification(models.Model):
@@ -54,6 +58,15 @@ class Notification(models.Model):
         return self.title
 
 
+class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
+    def pending(self) -> WebhookDeliveryQuerySet:
+        return self.filter(status=WebhookDelivery.Status.PENDING)
+
+    def stale(self, older_than: timedelta) -> WebhookDeliveryQuerySet:
+        """Pending deliveries whose attempt was due long ago: their task was lost or never ran."""
+        return self.pending().filter(next_attempt_at__lt=timezone.now() - older_than)
+
+
 class WebhookDelivery(models.Model):
     """One message to one unit's group robot, sent by the worker with retries."""
 
@@ -73,19 +86,34 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # When the next (or the current) attempt is due: a task that finds it in the future knows
+    # a retry is already queued and stands down, so a re-enqueued delivery is not sent twice.
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_pending_idx")]
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.status}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
+    """A random storage name: the user's file name is kept only in the database."""
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def for_owner(self, owner: models.Model) -> AttachmentQuerySet:
+        """The files attached to one record."""
+        return self.filter(
+            owner_type=ContentType.objects.get_for_model(owner), owner_id=str(owner.pk)
+        )
 
 
 class Attachment(models.Model):
@@ -112,6 +140,8 @@ class Attachment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")
@@ -168,6 +198,7 @@ class Job(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
@@ -187,7 +218,12 @@ class Job(models.Model):
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        return int(100 * self.done / self.total) if self.total else 0
+        return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def is_active(self) -> bool:
+        """Still queued or running: the progress page keeps polling."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class ScheduledRun(models.Model):
@@ -198,6 +234,7 @@ class ScheduledRun(models.Model):
     last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
     last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    last_summary = models.TextField(_("last summary"), blank=True)
 
     class Meta:
         verbose_name = _("scheduled run")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -31,5 +32,6 @@ MENU: list[MenuItem] = [
 ]
 
 
-def menu_for(user) -> list[MenuItem]:  # type: ignore[no-untyped-def]
+def menu_for(user: Any) -> list[MenuItem]:
+    """The menu items this user may open (a User; typed loosely for request.user)."""
     return [item for item in MENU if item.permission is None or user.has_perm(item.permission)]

@@ -1,13 +1,52 @@
-"""Shared services: notifications, attachments, jobs. Every app calls these."""
+"""Shared services: notifications, attachments, long jobs. Every app calls these.
+
+- `notify` puts a message in users' inboxes and, after the caller's transaction commits, posts it
+  to units' group robots and e-mails it. A failed outside channel never fails the caller.
+- `attachment_store` / `attachment_store_bytes` keep files outside the web root, checked and
+  audited; `weibao.core.views.attachment_download` serves them back to those allowed.
+- `job_start` hands a registered long job (see `weibao.core.jobs`) to the worker.
+"""
 
 from __future__ import annotations
 
+import codecs
+import hashlib
+import http.client
+import json
+import logging
+import re
+import unicodedata
+import urllib.request
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import IO, Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import models, transaction
+from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from weibao.accounts.models import User
-from weibao.core.models import Notification
+from weibao.accounts.models import Organisation, User
+from weibao.audit.models import AuditEvent
+from weibao.audit.services import record
+from weibao.core import tasks
+from weibao.core.models import Attachment, Job, Notification, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+
+# Waiting for you -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -20,7 +59,7 @@ class WaitingItem:
 
 
 # Each app appends a function user -> list[WaitingItem] for its own pending work.
-WAITING_SOURCES: list = []
+WAITING_SOURCES: list[Callable[[User], Iterable[WaitingItem]]] = []
 
 
 def waiting_for(user: User) -> list[WaitingItem]:
@@ -30,7 +69,521 @@ def waiting_for(user: User) -> list[WaitingItem]:
     return items
 
 
+# Notifications -------------------------------------------------------------------------------
+
+# How much of a message's body goes to a group robot (WeCom accepts 4096 bytes of markdown).
+WEBHOOK_BODY_CHARS = 1000
+# A retry waits settings.WEBHOOK_RETRY_BASE_SECONDS (default 30), twice as long each time, and
+# never longer than this.
+WEBHOOK_RETRY_MAX_SECONDS = 3600
+# The longest response from a robot that is read.
+WEBHOOK_RESPONSE_BYTES = 65536
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    title: str,
+    body: str = "",
+    link: str = "",
+    kind: str = "",
+    webhook_units: Iterable[Organisation] = (),
+    email: bool = True,
+) -> list[Notification]:
+    """Tell users (and units' group robots) about something. Call it inside your service.
+
+    The in-app rows are written in the caller's transaction, so they exist exactly when the action
+    does. The group-robot posts and e-mails leave only after the transaction commits, from the
+    worker; any failure there is logged and never reaches the caller.
+
+    The title and body leave the platform (group chats, mailboxes): never put a child's name or
+    ID number in them. Say what happened and link to the record, which checks who may see it.
+    """
+    users = list({user.pk: user for user in recipients if user.is_active}.values())
+    title, body, link = str(title)[:200], str(body), str(link)[:300]
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, title=title, body=body, link=link, kind=kind)
+            for user in users
+        ]
+    )
+    _queue_webhooks(webhook_units, title=title, body=body, link=link)
+    if email and settings.EMAIL_HOST:
+        addresses = sorted({user.email for user in users if user.email})
+        if addresses:
+            _on_commit(partial(_enqueue_email, addresses, title, body, link))
+    return notifications
+
+
+def _on_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` after the caller's transaction commits; a failure there is only logged."""
+    try:
+        transaction.on_commit(callback, robust=True)
+    except Exception:
+        logger.exception("could not schedule a notification channel")
+
+
+def _queue_webhooks(units: Iterable[Organisation], *, title: str, body: str, link: str) -> None:
+    try:
+        # A savepoint: a failure here rolls back only the deliveries, never the caller's work.
+        with transaction.atomic():
+            deliveries = WebhookDelivery.objects.bulk_create(
+                [
+                    WebhookDelivery(
+                        organisation=unit,
+                        url=unit.webhook_url,
+                        payload=webhook_payload(unit.webhook_url, title, body, absolute_link(link)),
+                    )
+                    for unit in {unit.pk: unit for unit in units}.values()
+                    if unit.webhook_url
+                ]
+            )
+    except Exception:
+        logger.exception("could not queue group-robot messages for %r", title)
+        return
+    for delivery in deliveries:
+        _on_commit(partial(_enqueue_webhook, delivery.pk))
+
+
+def _enqueue_webhook(delivery_id: int) -> None:
+    try:
+        tasks.send_webhook.enqueue(delivery_id)
+    except Exception:
+        logger.exception("could not enqueue webhook delivery %s", delivery_id)
+
+
+def _enqueue_email(addresses: list[str], subject: str, body: str, link: str) -> None:
+    try:
+        tasks.send_email.enqueue(addresses, subject, body, absolute_link(link))
+    except Exception:
+        logger.exception("could not enqueue e-mail %r", subject)
+
+
+def absolute_link(link: str) -> str:
+    """A link usable outside the site: SITE_URL (if set) before a path."""
+    base = getattr(settings, "SITE_URL", "")
+    if link.startswith("/") and base:
+        return base.rstrip("/") + link
+    return link
+
+
+def webhook_payload(url: str, title: str, body: str, link: str) -> dict[str, Any]:
+    """The JSON a group robot accepts: DingTalk's when the address is DingTalk's, else WeCom's.
+
+    The platform's name leads the text, so a DingTalk robot guarded by the keyword "未保" (or
+    "Weibao") lets it through.
+    """
+    brand = _("Weibao")
+    body = body.strip()
+    if len(body) > WEBHOOK_BODY_CHARS:
+        body = body[: WEBHOOK_BODY_CHARS - 1] + "…"
+    link_text = f"[{_('Open in Weibao')}]({link})" if link else ""
+    host = (urlsplit(url).hostname or "").lower()
+    if "dingtalk" in host:
+        text = "\n\n".join(part for part in (f"### 【{brand}】{title}", body, link_text) if part)
+        return {"msgtype": "markdown", "markdown": {"title": f"【{brand}】{title}", "text": text}}
+    content = "\n".join(part for part in (f"**【{brand}】{title}**", body, link_text) if part)
+    return {"msgtype": "markdown", "markdown": {"content": content}}
+
+
+def webhook_deliver(*, delivery_id: int) -> str:
+    """Make one attempt at a delivery; on failure queue the next, until the attempts run out.
+
+    Safe to run twice for the same delivery: an attempt is claimed by a conditional UPDATE, and a
+    run that finds a retry already scheduled stands down. Returns what happened, for the log.
+    """
+    now = timezone.now()
+    delivery = WebhookDelivery.objects.filter(pk=delivery_id).first()
+    if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+        return "nothing to send"
+    if delivery.next_attempt_at > now + timedelta(seconds=1):
+        return "a retry is already scheduled"
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=WebhookDelivery.Status.PENDING, attempts=delivery.attempts
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now)
+    if not claimed:
+        return "another worker has it"
+    delivery.attempts += 1
+    error = _post_json(delivery.url, delivery.payload)
+    if error is None:
+        delivery.status = WebhookDelivery.Status.SENT
+        delivery.sent_at = timezone.now()
+        delivery.last_error = ""
+        delivery.save(update_fields=["status", "sent_at", "last_error"])
+        return "sent"
+    delivery.last_error = error[:2000]
+    if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.save(update_fields=["status", "last_error"])
+        logger.warning(
+            "webhook delivery %s to %s failed for good after %s attempts: %s",
+            delivery.pk,
+            delivery.organisation_id,
+            delivery.attempts,
+            error,
+        )
+        return "failed"
+    task = tasks.send_webhook
+    if task.get_backend().supports_defer:
+        base = getattr(settings, "WEBHOOK_RETRY_BASE_SECONDS", 30)
+        delay = min(base * 2 ** (delivery.attempts - 1), WEBHOOK_RETRY_MAX_SECONDS)
+        delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+        task = task.using(run_after=delivery.next_attempt_at)
+    else:
+        # A backend that cannot wait (the immediate one, in development) retries at once.
+        delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["last_error", "next_attempt_at"])
+    task.enqueue(delivery.pk)
+    return "will retry"
+
+
+def _post_json(url: str, payload: dict[str, Any]) -> str | None:
+    """POST the payload; None on success, else what went wrong.
+
+    Both robots answer HTTP 200 with {"errcode": n, "errmsg": ...}; a non-zero code is a failure.
+    """
+    if urlsplit(url).scheme not in ("http", "https"):
+        return f"not an http(s) address: {url}"
+    request = urllib.request.Request(  # noqa: S310  (scheme checked above)
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(  # noqa: S310
+            request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
+        ) as response:
+            raw = response.read(WEBHOOK_RESPONSE_BYTES)
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        return f"{type(error).__name__}: {error}"
+    try:
+        answer = json.loads(raw.decode("utf-8", "replace")) if raw.strip() else {}
+    except ValueError:
+        return None  # A 2xx that is not JSON: the server took it.
+    if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
+        return f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}"
+    return None
+
+
+def email_send(*, addresses: list[str], subject: str, body: str, link: str = "") -> int:
+    """Send one message to each address (so recipients do not see each other); returns the count."""
+    text = "\n\n".join(part for part in (body, link) if part)
+    brand = _("Weibao")
+    messages = [
+        EmailMessage(subject=f"【{brand}】{subject}", body=text, to=[address])
+        for address in addresses
+    ]
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0
+
+
 def notification_mark_read(*, actor: User, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread message in the actor's inbox read; returns how many."""
+    return Notification.objects.for_user(actor).unread().update(read_at=timezone.now())
+
+
+def notifications_prune(*, older_than_days: int = 180) -> int:
+    """Delete read messages older than the given age; returns how many. Safe to run twice."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _by_model = Notification.objects.read().filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def webhook_retry_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Queue again the pending deliveries whose attempt is long overdue (the worker was down).
+
+    A delivery whose first task is still queued is not sent twice: see `webhook_deliver`.
+    """
+    ids = list(WebhookDelivery.objects.stale(older_than).values_list("pk", flat=True))
+    for delivery_id in ids:
+        _enqueue_webhook(delivery_id)
+    return len(ids)
+
+
+# Attachments ---------------------------------------------------------------------------------
+
+# What each accepted extension must look like inside, and the type it is served as.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "wps": "application/vnd.ms-works",
+    "et": "application/vnd.ms-excel",
+    "ofd": "application/ofd",
+    "txt": "text/plain; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .doc, .xls, .ppt, WPS .wps/.et
+ZIP = b"PK\x03\x04"
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "doc": (OLE2,),
+    "xls": (OLE2,),
+    "ppt": (OLE2,),
+    "wps": (OLE2, ZIP),
+    "et": (OLE2, ZIP),
+}
+OFFICE_ZIP = frozenset({"docx", "xlsx", "pptx", "ofd"})
+TEXT = frozenset({"txt", "csv"})
+TEXT_SAMPLE_BYTES = 65536
+NAME_MAX = 200
+# Characters Windows refuses in file names; users save downloads on Windows desktops.
+_UNSAFE_NAME_CHARS = re.compile(r'[<>:"|?*]')
+
+
+def sanitise_name(name: str) -> str:
+    """A display name safe to store and to offer for download.
+
+    Drops any directory part, control and format characters (including right-to-left overrides
+    that disguise an extension), characters Windows refuses, and leading dots; keeps Chinese.
+    """
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    name = _UNSAFE_NAME_CHARS.sub("_", name)
+    name = " ".join(name.split()).lstrip(". ").rstrip(" ")
+    if len(name) > NAME_MAX:
+        stem, dot, ext = name.rpartition(".")
+        if dot and 0 < len(ext) <= 10:
+            name = stem[: NAME_MAX - len(ext) - 1].rstrip() + "." + ext
+        else:
+            name = name[:NAME_MAX]
+    return name
+
+
+def extension_of(name: str) -> str:
+    _stem, dot, ext = name.rpartition(".")
+    return ext.lower() if dot else ""
+
+
+def _file_error(message: str, code: str, **params: Any) -> ValidationError:
+    return ValidationError({"file": [ValidationError(message, code=code, params=params)]})
+
+
+def _content_matches(ext: str, handle: IO[bytes]) -> bool:
+    """Whether the bytes look like the extension claims (magic numbers, zip directory, text)."""
+    handle.seek(0)
+    head = handle.read(TEXT_SAMPLE_BYTES if ext in TEXT else 16)
+    handle.seek(0)
+    if ext in SIGNATURES:
+        return head.startswith(SIGNATURES[ext])
+    if ext == "webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if ext in OFFICE_ZIP:
+        if not head.startswith(ZIP):
+            return False
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+        finally:
+            handle.seek(0)
+        return "[Content_Types].xml" in names or "OFD.xml" in names
+    if ext in TEXT:
+        if b"\x00" in head:
+            return False
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            except UnicodeDecodeError:
+                continue
+            return True
+        return False
+    # An extension added in settings that no rule here knows: refuse rather than trust it.
+    logger.warning("no content check for .%s files; add one in weibao.core.services", ext)
+    return False
+
+
+def validate_upload(upload: UploadedFile) -> str:
+    """Check an upload's size, extension and content; returns its sanitised name.
+
+    Raises ValidationError keyed "file" (forms show it under the field). Call it from a form's
+    clean_<field>() to show the error before anything is stored.
+    """
+    name = sanitise_name(upload.name or "")
+    size = upload.size or 0
+    if size == 0:
+        raise _file_error(_("The file is empty."), "empty")
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if size > limit:
+        raise _file_error(
+            _("The file is too large: %(size)s; the limit is %(limit)s."),
+            "too_large",
+            size=filesizeformat(size),
+            limit=filesizeformat(limit),
+        )
+    ext = extension_of(name)
+    allowed = settings.ATTACHMENT_EXTENSIONS
+    if ext not in allowed:
+        raise _file_error(
+            _("Files of this type (%(ext)s) are not accepted. Accepted types: %(allowed)s."),
+            "extension",
+            ext=f".{ext}" if ext else _("no extension"),
+            allowed=", ".join(allowed),
+        )
+    if not _content_matches(ext, upload):
+        raise _file_error(
+            _("The file's content is not a .%(ext)s file. Save it again in that format."),
+            "content",
+            ext=ext,
+        )
+    return name
+
+
+@transaction.atomic
+def attachment_store(
+    *, actor: User, upload: UploadedFile, owner: models.Model | None = None
+) -> Attachment:
+    """Check and store an uploaded file, attached to `owner`; audited as an upload."""
+    name = validate_upload(upload)
+    attachment = _save_attachment(
+        name=name,
+        content=upload,
+        content_type=CONTENT_TYPES[extension_of(name)],
+        actor=actor,
+        owner=owner,
+    )
+    record(
+        AuditEvent.Action.UPLOAD,
+        actor=actor,
+        target=attachment,
+        target_repr=attachment.name,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        owner=_owner_label(owner),
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_store_bytes(
+    *,
+    actor: User | None,
+    name: str,
+    content: bytes,
+    content_type: str,
+    owner: models.Model | None = None,
+) -> Attachment:
+    """Store a file the platform made (an export, a generated document).
+
+    Not checked like an upload: the platform wrote it. The caller audits what the file is (an
+    export, say); this records that it was stored.
+    """
+    name = sanitise_name(name) or "file"
+    attachment = _save_attachment(
+        name=name, content=ContentFile(content), content_type=content_type, actor=actor, owner=owner
+    )
+    record(
+        AuditEvent.Action.CREATE,
+        actor=actor,
+        target=attachment,
+        target_repr=attachment.name,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        owner=_owner_label(owner),
+        generated=True,
+    )
+    return attachment
+
+
+def _save_attachment(
+    *,
+    name: str,
+    content: File,
+    content_type: str,
+    actor: User | None,
+    owner: models.Model | None,
+) -> Attachment:
+    digest = hashlib.sha256()
+    size = 0
+    content.seek(0)
+    for chunk in content.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    content.seek(0)
+    attachment = Attachment(
+        name=name,
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    if owner is not None:
+        attachment.owner_type = ContentType.objects.get_for_model(owner)
+        attachment.owner_id = str(owner.pk)
+    # Stored under a random name (see attachment_path); the user's name never reaches the disk.
+    attachment.file.save(name, content, save=False)
+    try:
+        attachment.full_clean(exclude=["file", "uploaded_by"])
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def _owner_label(owner: models.Model | None) -> str:
+    return f"{owner._meta.label_lower}:{owner.pk}" if owner is not None else ""
+
+
+# Long jobs -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_start(*, actor: User, kind: str, title: str, params: dict[str, Any] | None = None) -> Job:
+    """Create a job of a registered kind and hand it to the worker once the caller commits.
+
+    `params` must be JSON (ids and strings, not model instances); the handler reads them.
+    """
+    from weibao.core import jobs
+
+    if kind not in jobs.HANDLERS:
+        raise ValidationError(
+            {"kind": [_("There is no job of the kind %(kind)s.") % {"kind": kind}]}
+        )
+    params = params or {}
+    try:
+        json.dumps(params)
+    except (TypeError, ValueError) as error:
+        raise ValidationError(
+            {"params": [_("The job's parameters are not plain data: %(error)s") % {"error": error}]}
+        ) from error
+    job = Job(kind=kind, title=title[:200], params=params, started_by=actor)
+    job.full_clean(exclude=["params"])
+    job.save()
+    record(AuditEvent.Action.CREATE, actor=actor, target=job, target_repr=job.title, kind=kind)
+    transaction.on_commit(partial(_enqueue_job, str(job.pk)))
+    return job
+
+
+def _enqueue_job(job_id: str) -> None:
+    """Queue the job; if the queue refuses, say so on the job rather than leave it waiting."""
+    try:
+        tasks.run_job.enqueue(job_id)
+    except Exception as error:
+        logger.exception("could not enqueue job %s", job_id)
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+            status=Job.Status.FAILED,
+            message=_("The job could not be queued: %(error)s") % {"error": error},
+            finished_at=timezone.now(),
+        )

@@ -7,4 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("people")
 
     def ready(self) -> None:
-        from weibao.people import policy  # noqa: F401  (registers the permissions)
+        from weibao.people import (  # noqa: F401  (registers the permissions and job handlers)
+            jobs,
+            policy,
+        )

@@ -15,6 +15,18 @@ from weibao.lib import idnumber
 from weibao.lib.masking import mask_id, mask_name, mask_phone
 
 
+def adult_birth_cutoff(on: date) -> date:
+    """The earliest birth date of someone still a minor on `on`.
+
+    周岁 count from the day after the birthday, so a person born on this day 18 years ago is still
+    17 today. When that day does not exist (29 February), the first minor was born on 1 March.
+    """
+    try:
+        return on.replace(year=on.year - idnumber.ADULT_AGE)
+    except ValueError:
+        return date(on.year - idnumber.ADULT_AGE, 3, 1)
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def for_user(self, user: User) -> PersonQuerySet:
         """People the user may see: their unit's pupils and records, or their division."""
@@ -25,8 +37,8 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(user.scope.q("school", "registered_by", division="division"))
 
     def minors(self, on: date | None = None) -> PersonQuerySet:
-        on = on or timezone.localdate()
-        return self.filter(birth_date__gt=on.replace(year=on.year - 18))
+        """People under 18 周岁 on the day `on` (today by default), as `idnumber.age_on` counts."""
+        return self.filter(birth_date__gte=adult_birth_cutoff(on or timezone.localdate()))
 
 
 class Person(models.Model):
@@ -131,7 +143,15 @@ class Person(models.Model):
 
     @property
     def is_minor(self) -> bool:
-        return self.age < 18
+        return self.age < idnumber.ADULT_AGE
+
+    @property
+    def is_left_behind(self) -> bool:
+        """Whether the child is currently left behind (select_related("left_behind") for lists)."""
+        try:
+            return bool(self.left_behind.is_active)
+        except LeftBehindStatus.DoesNotExist:
+            return False
 
 
 class Guardianship(models.Model):

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
+
+from weibao.accounts.models import User
 
 
 @pytest.mark.django_db
@@ -15,7 +19,7 @@ def test_home_requires_login(db: None) -> None:
     assert "/accounts/login/" in response["Location"]
 
 
-def test_home_shows_unit_and_role(liaison_a, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_home_shows_unit_and_role(liaison_a: User, client_for: Any) -> None:
     response = client_for(liaison_a).get("/")
     assert response.status_code == 200
     assert "鳌溪镇中心小学" in response.content.decode()

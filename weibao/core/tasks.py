@@ -1,0 +1,49 @@
+"""Core's background work: thin tasks that call services, and core's scheduled jobs.
+
+Tasks take plain JSON arguments (ids as int or str), because the queue stores them as JSON.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from weibao.core import jobs, schedule, services
+
+
+@task()
+def send_webhook(delivery_id: int) -> str:
+    """One attempt at posting a message to a unit's group robot; queues its own retry."""
+    return services.webhook_deliver(delivery_id=delivery_id)
+
+
+@task()
+def send_email(addresses: list[str], subject: str, body: str, link: str = "") -> int:
+    """E-mail a notification, one message per address."""
+    return services.email_send(addresses=addresses, subject=subject, body=body, link=link)
+
+
+@task()
+def run_job(job_id: str) -> str:
+    """Run a long job (see weibao.core.jobs), updating its progress as it goes."""
+    return jobs.execute(job_id)
+
+
+@task()
+def run_scheduled(name: str) -> str:
+    """Run a scheduled job whose slot the scheduler has claimed."""
+    return schedule.run(name)
+
+
+# Core's scheduled jobs ------------------------------------------------------------------------
+
+
+@schedule.scheduled("notifications_prune", hour=3, minute=10)
+def notifications_prune() -> str:
+    """Delete read messages older than 180 days (inboxes stay small)."""
+    return f"{services.notifications_prune(older_than_days=180)} read notifications deleted"
+
+
+@schedule.scheduled("webhook_retry_stale", every_minutes=10)
+def webhook_retry_stale() -> str:
+    """Queue again group-robot messages left pending while the worker was down."""
+    return f"{services.webhook_retry_stale()} webhook deliveries queued again"

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """These tests assert on the English message ids."""

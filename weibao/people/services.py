@@ -1,0 +1,571 @@
+"""Every write to the people register goes through here, with its validation and audit event.
+
+Pages, the API, imports and background jobs all call these functions, so the rules below (ID
+number checks, duplicates, a school's reach, masked audit details) hold everywhere.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from weibao.accounts.models import Organisation, User
+from weibao.audit.models import AuditEvent
+from weibao.audit.services import diff, record
+from weibao.core import crypto
+from weibao.lib import idnumber
+from weibao.lib._text import to_halfwidth
+from weibao.lib.masking import mask_id, mask_name
+from weibao.lib.phone import normalise_mobile
+from weibao.lib.pinyin import name_pinyin
+from weibao.people.models import Guardianship, LeftBehindStatus, Person, PersonQuerySet
+
+if TYPE_CHECKING:
+    from weibao.core.models import Attachment, Job
+
+# The fields a form or the API may set; `id_number` is set through `Person.set_id_number`.
+PERSON_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "address",
+    "division",
+    "hukou_division",
+    "school",
+    "grade",
+    "class_name",
+)
+AUDITED_FIELDS = ("id_number", *PERSON_FIELDS)
+LEFT_BEHIND_FIELDS = (
+    "parents_away",
+    "entrusted_carer",
+    "carer_disqualified",
+    "written_notice_date",
+    "last_contact_date",
+    "is_active",
+)
+REVEALABLE_FIELDS = ("id_number", "phone")
+MIN_REASON_LENGTH = 4
+EXPORT_JOB_KIND = "people_export"
+
+# Area code (3-4 digits, starting 0), number (7-8 digits), optional extension.
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
+
+
+class DuplicatePerson(ValidationError):
+    """The ID number is already registered.
+
+    `existing` is that person when the actor may see them (the page links to it), else None and
+    the message names the unit that registered them.
+    """
+
+    def __init__(self, message: str, *, existing: Person | None, unit_name: str) -> None:
+        super().__init__({"id_number": [ValidationError(message, code="duplicate")]})
+        self.existing = existing
+        self.unit_name = unit_name
+
+
+# Helpers -----------------------------------------------------------------------------------
+
+
+def normalise_phone(text: str) -> str:
+    """A mobile number as its 11 digits, or a landline as typed (area code required).
+
+    Raises ValueError with a message for the phone field.
+    """
+    s = "".join(to_halfwidth(text or "").split())
+    if not s:
+        return ""
+    digits = s.replace("-", "")
+    if digits.startswith(("1", "+86", "0086")) or (len(digits) == 13 and digits.startswith("86")):
+        return normalise_mobile(s)
+    if LANDLINE_RE.match(s):
+        return s
+    raise ValueError(
+        _(
+            "Enter a mobile number (11 digits) or a landline with its area code, "
+            "such as 0794-1234567"
+        )
+    )
+
+
+def _clean_reason(text: str, field: str) -> str:
+    reason = " ".join((text or "").split())
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            {
+                field: [
+                    ValidationError(
+                        _("State the reason in at least %(n)d characters.")
+                        % {"n": MIN_REASON_LENGTH},
+                        code="required",
+                    )
+                ]
+            }
+        )
+    return reason
+
+
+def _is_school_user(actor: User) -> bool:
+    return actor.organisation.is_school and not actor.is_county_wide
+
+
+def _age_on_today(birth: date | None) -> int | None:
+    if birth is None:
+        return None
+    today = timezone.localdate()
+    return idnumber.age_on(birth, today) if birth <= today else None
+
+
+def _apply_person_data(
+    actor: User, person: Person, data: Mapping[str, Any], errors: dict[str, list[str]]
+) -> None:
+    """Copy `data` onto `person`, checking what the model cannot: ID number, phone, school."""
+    existing_id = person.id_number if person.id_number_encrypted else ""
+    parsed: idnumber.IdNumber | None = None
+    id_text = str(data.get("id_number") or "").strip()
+    if id_text:
+        try:
+            parsed = idnumber.parse(id_text)
+        except ValueError as exc:
+            errors.setdefault("id_number", []).append(str(exc))
+    elif existing_id:
+        parsed = idnumber.parse(existing_id)
+
+    for name in PERSON_FIELDS:
+        if name in data and name not in ("birth_date", "sex", "phone", "school"):
+            value = data[name]
+            setattr(person, name, value.strip() if isinstance(value, str) else value)
+    person.name = " ".join((person.name or "").split())
+
+    # Birth date and sex are written in the ID number; a different value is a typing mistake.
+    for name, from_id in (
+        ("birth_date", parsed.birth_date if parsed else None),
+        ("sex", parsed.sex if parsed else None),
+    ):
+        given = data.get(name) or None
+        if from_id is None:
+            if name in data:
+                setattr(person, name, given)
+        elif given is not None and given != from_id:
+            shown = from_id if name == "birth_date" else Person.Sex(str(from_id)).label
+            errors.setdefault(name, []).append(
+                _("This does not match the ID number, which gives %(value)s.") % {"value": shown}
+            )
+        else:
+            setattr(person, name, from_id)
+        if getattr(person, name) in (None, "") and "id_number" not in errors:
+            errors.setdefault(name, []).append(_("Give this, or an ID number that contains it."))
+    if parsed and id_text and parsed.number != existing_id:
+        person.set_id_number(parsed.number)
+
+    if "phone" in data:
+        try:
+            person.phone = normalise_phone(str(data["phone"] or ""))
+        except ValueError as exc:
+            errors.setdefault("phone", []).append(str(exc))
+
+    _apply_school(actor, person, data, errors)
+
+
+def _apply_school(
+    actor: User, person: Person, data: Mapping[str, Any], errors: dict[str, list[str]]
+) -> None:
+    """A school user registers only their own school's pupils; other units may name any school."""
+    current_id = person.school_id
+    if "school" in data:
+        school: Organisation | None = data["school"]
+        person.school = school
+    if not _is_school_user(actor):
+        return
+    own = actor.organisation
+    if person.school_id is None and person.pk is None:
+        age = _age_on_today(person.birth_date)
+        if age is not None and age < idnumber.ADULT_AGE:
+            person.school = own  # a minor registered by a school is its pupil
+    elif person.school_id not in (None, own.pk, current_id):
+        errors.setdefault("school", []).append(
+            _("You may register only pupils of your own school, %(school)s.") % {"school": own}
+        )
+
+
+def _check_duplicate(actor: User, person: Person) -> None:
+    """Raise DuplicatePerson if another record has this ID number; audit the look-up."""
+    if not person.id_number_hash:
+        return
+    existing = (
+        Person.objects.filter(id_number_hash=person.id_number_hash)
+        .exclude(pk=person.pk)
+        .select_related("registered_by")
+        .first()
+    )
+    if existing is None:
+        return
+    visible = Person.objects.for_user(actor).filter(pk=existing.pk).exists()
+    unit_name = existing.registered_by.name
+    # Telling someone which unit holds a child's record is itself a disclosure: log it.
+    record(
+        AuditEvent.Action.SEARCH,
+        actor=actor,
+        target=existing,
+        target_repr=existing.masked_name,
+        id_number=person.id_number,
+        result="duplicate_visible" if visible else "duplicate_hidden",
+    )
+    if visible:
+        message = _("A person with this ID number is already registered: %(person)s.") % {
+            "person": existing.masked_name
+        }
+    else:
+        message = _(
+            "A person with this ID number is already registered by %(unit)s; contact them."
+        ) % {"unit": unit_name}
+    raise DuplicatePerson(message, existing=existing if visible else None, unit_name=unit_name)
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_person(person: Person) -> None:
+    person.name_pinyin, person.name_initials = name_pinyin(person.name)
+    person.full_clean()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Two clerks registering the same child at once: the unique index decides.
+        raise ValidationError(
+            {"id_number": [_("A person with this ID number is already registered.")]}
+        ) from None
+
+
+def _snapshot(instance: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+# People ------------------------------------------------------------------------------------
+
+
+def person_create(*, actor: User, data: Mapping[str, Any]) -> Person:
+    """Register a person. Birth date and sex come from the ID number when one is given."""
+    person = Person(registered_by=actor.organisation)
+    errors: dict[str, list[str]] = {}
+    _apply_person_data(actor, person, data, errors)
+    _raise_if(errors)
+    _check_duplicate(actor, person)
+    with transaction.atomic():
+        _save_person(person)
+        changes = {
+            name: [None, str(value)]
+            for name, value in _snapshot(person, AUDITED_FIELDS).items()
+            if value not in (None, "")
+        }
+        record(
+            AuditEvent.Action.CREATE,
+            actor=actor,
+            target=person,
+            target_repr=person.masked_name,
+            changes=changes,
+        )
+    return person
+
+
+def person_update(*, actor: User, person: Person, data: Mapping[str, Any]) -> Person:
+    """Change the fields present in `data`; an empty `id_number` keeps the current one."""
+    before = _snapshot(person, AUDITED_FIELDS)
+    errors: dict[str, list[str]] = {}
+    try:
+        _apply_person_data(actor, person, data, errors)
+        _raise_if(errors)
+        _check_duplicate(actor, person)
+        with transaction.atomic():
+            _save_person(person)
+            changes = diff(person, before, AUDITED_FIELDS)
+            if changes:
+                record(
+                    AuditEvent.Action.UPDATE,
+                    actor=actor,
+                    target=person,
+                    target_repr=person.masked_name,
+                    changes=changes,
+                )
+    except ValidationError:
+        person.refresh_from_db()  # the caller's object must not keep the refused values
+        raise
+    return person
+
+
+def person_view(*, actor: User, person: Person, via: str = "page") -> None:
+    """Record that the actor opened the person's record (every time: the law asks who looked)."""
+    record(
+        AuditEvent.Action.VIEW, actor=actor, target=person, target_repr=person.masked_name, via=via
+    )
+
+
+def person_reveal(*, actor: User, person: Person, field: str, reason: str) -> str:
+    """Return the full ID number or phone, once, after recording who asked and why."""
+    if field not in REVEALABLE_FIELDS:
+        raise ValidationError({"field": [_("Only the ID number or the phone can be revealed.")]})
+    reason = _clean_reason(reason, "reason")
+    value = person.id_number if field == "id_number" else person.phone
+    record(
+        AuditEvent.Action.REVEAL,
+        actor=actor,
+        target=person,
+        target_repr=person.masked_name,
+        field=field,
+        reason=reason,
+    )
+    return value
+
+
+def person_search(queryset: PersonQuerySet, q: str, *, actor: User | None = None) -> PersonQuerySet:
+    """Filter people by a search text.
+
+    A valid ID number is matched exactly through its keyed hash (and the search is audited);
+    anything else matches the name, the full pinyin or the initials ("zs" finds 张三).
+    """
+    text = " ".join(to_halfwidth(q or "").split())
+    if not text:
+        return queryset
+    try:
+        parsed = idnumber.parse(text)
+    except ValueError:
+        parsed = None
+    if parsed is not None:
+        record(AuditEvent.Action.SEARCH, actor=actor, id_number=parsed.number)
+        return queryset.filter(id_number_hash=crypto.blind_index(parsed.number))
+    condition = Q(name__icontains=text)
+    latin = text.replace(" ", "").lower()
+    if latin.isascii() and latin.isalpha():
+        condition |= Q(name_pinyin__contains=latin) | Q(name_initials__startswith=latin)
+    return queryset.filter(condition)
+
+
+# Guardians and left-behind status ----------------------------------------------------------
+
+
+def guardian_add(
+    *, actor: User, child: Person, guardian: Person, relationship: str, is_primary: bool = False
+) -> Guardianship:
+    """Name `guardian` as a guardian of `child`; a primary guardian replaces the previous one."""
+    errors: dict[str, list[str]] = {}
+    if guardian.pk == child.pk:
+        errors["guardian"] = [_("A person cannot be their own guardian.")]
+    elif guardian.age < idnumber.ADULT_AGE:
+        errors["guardian"] = [_("A guardian must be an adult.")]
+    elif Guardianship.objects.filter(child=child, guardian=guardian).exists():
+        errors["guardian"] = [_("This person is already a guardian of the child.")]
+    if relationship not in Guardianship.Relationship.values:
+        errors["relationship"] = [_("Choose a relationship from the list.")]
+    _raise_if(errors)
+    with transaction.atomic():
+        if is_primary:
+            child.guardianships.filter(is_primary=True).update(is_primary=False)
+        guardianship = Guardianship(
+            child=child, guardian=guardian, relationship=relationship, is_primary=is_primary
+        )
+        guardianship.full_clean()
+        guardianship.save()
+        record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            target=child,
+            target_repr=child.masked_name,
+            changes={
+                "guardians": [
+                    None,
+                    f"{guardian.masked_name} ({guardianship.get_relationship_display()})",
+                ]
+            },
+            guardian_id=guardian.pk,
+        )
+    return guardianship
+
+
+def left_behind_set(*, actor: User, child: Person, data: Mapping[str, Any]) -> LeftBehindStatus:
+    """Record or change a child's left-behind status (未成年人保护法 Art. 22-23)."""
+    status = LeftBehindStatus.objects.filter(child=child).first()
+    created = status is None
+    if status is None:
+        status = LeftBehindStatus(child=child)
+    before = _snapshot(status, LEFT_BEHIND_FIELDS)
+    for name in LEFT_BEHIND_FIELDS:
+        if name in data:
+            setattr(status, name, data[name])
+    errors: dict[str, list[str]] = {}
+    if created and child.age >= idnumber.ADULT_AGE:
+        errors["__all__"] = [_("Only a minor can be recorded as left behind.")]
+    carer = status.entrusted_carer
+    if carer is not None:
+        if carer.pk == child.pk:
+            errors["entrusted_carer"] = [_("The child cannot be their own carer.")]
+        elif carer.age < idnumber.ADULT_AGE:
+            errors["entrusted_carer"] = [_("The entrusted carer must be an adult (Art. 22).")]
+    today = timezone.localdate()
+    for name in ("written_notice_date", "last_contact_date"):
+        value = getattr(status, name)
+        if value is not None and value > today:
+            errors.setdefault(name, []).append(_("This date is in the future."))
+    _raise_if(errors)
+    with transaction.atomic():
+        status.full_clean()
+        status.save()
+        record(
+            AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            actor=actor,
+            target=child,
+            target_repr=child.masked_name,
+            section="left_behind",
+            changes=diff(status, before, LEFT_BEHIND_FIELDS),
+        )
+    return status
+
+
+# Export ------------------------------------------------------------------------------------
+
+
+def person_export_start(
+    *, actor: User, filters: Mapping[str, Any], purpose: str, language: str | None = None
+) -> Job:
+    """Queue an Excel export of the people the actor sees; the purpose is required."""
+    from weibao.core import services as core_services
+
+    purpose = _clean_reason(purpose, "purpose")
+    params = {
+        "filters": {key: str(value) for key, value in filters.items() if value not in (None, "")},
+        "purpose": purpose,
+        "language": language or translation.get_language() or "zh-hans",
+    }
+    return core_services.job_start(
+        actor=actor, kind=EXPORT_JOB_KIND, title=_("Export of people"), params=params
+    )
+
+
+def export_columns() -> list[tuple[str, Callable[[Person], Any]]]:
+    """The export's columns: masked values only, and nothing a purpose would not need."""
+    return [
+        (_("Record number"), lambda p: p.pk),
+        (_("Name"), lambda p: p.masked_name),
+        (_("Sex"), lambda p: p.get_sex_display()),
+        (_("Birth date"), lambda p: p.birth_date.isoformat()),
+        (_("Age"), lambda p: p.age),
+        (_("ID number"), lambda p: p.masked_id_number),
+        (_("Phone"), lambda p: p.masked_phone),
+        (_("Place of residence"), lambda p: str(p.division or "")),
+        (_("School"), lambda p: str(p.school or "")),
+        (_("Grade"), lambda p: p.grade),
+        (_("Class"), lambda p: p.class_name),
+        (_("Left behind"), lambda p: _("yes") if p.is_left_behind else ""),
+    ]
+
+
+def _masked_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters for the audit log; the search text may be a name or an ID number."""
+    masked = dict(filters)
+    text = str(masked.get("q") or "").strip()
+    if text:
+        try:
+            masked["q"] = mask_id(idnumber.parse(text).number)
+        except ValueError:
+            masked["q"] = mask_name(text)
+    return masked
+
+
+def person_export(
+    *,
+    actor: User,
+    filters: Mapping[str, Any],
+    purpose: str,
+    language: str | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+) -> tuple[bytes, int]:
+    """Build the .xlsx of the people the actor sees (masked) and audit it; returns (bytes, rows).
+
+    The actor's scope is applied here again: filters from a job's parameters are never trusted.
+    """
+    from openpyxl import Workbook
+
+    from weibao.people.forms import PersonFilterForm
+
+    purpose = _clean_reason(purpose, "purpose")
+    form = PersonFilterForm(dict(filters), user=actor)
+    people = form.filter(Person.objects.for_user(actor)).select_related(
+        "school", "division", "left_behind"
+    )
+    total = people.count()
+    with translation.override(language or actor.language):
+        columns = export_columns()
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("People"))
+        sheet.append([title for title, _value in columns])
+        rows = 0
+        for person in people.iterator(chunk_size=500):
+            sheet.append([value(person) for _title, value in columns])
+            rows += 1
+            if progress is not None and rows % 200 == 0:
+                progress(rows, total)
+        about = workbook.create_sheet(_("About"))
+        about.append([_("Purpose"), purpose])
+        about.append(
+            [_("Exported by"), f"{actor.organisation} {actor.full_name or actor.username}"]
+        )
+        about.append([_("Exported at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+        about.append(
+            [
+                _("Rows"),
+                ngettext("%(n)d person", "%(n)d people", rows) % {"n": rows},
+            ]
+        )
+        about.append([_("Names, ID numbers and phones are masked.")])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    if progress is not None:
+        progress(rows, total)
+    record(
+        AuditEvent.Action.EXPORT,
+        actor=actor,
+        target_repr=_("people"),
+        purpose=purpose,
+        rows=rows,
+        filters=_masked_filters(filters),
+    )
+    return buffer.getvalue(), rows
+
+
+def person_export_run(job: Job, progress: Callable[[int, int], Any]) -> Attachment | None:
+    """The export job's handler: rebuilds the list for the user who started it."""
+    from weibao.core import services as core_services
+
+    actor = job.started_by
+    if actor is None or not actor.is_active:
+        raise PermissionError("the user who started this export no longer exists or is inactive")
+    params = job.params or {}
+    content, _rows = person_export(
+        actor=actor,
+        filters=params.get("filters") or {},
+        purpose=str(params.get("purpose") or ""),
+        language=params.get("language"),
+        progress=progress,
+    )
+    name = f"people-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    return core_services.attachment_store_bytes(
+        actor=actor,
+        name=name,
+        content=content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        owner=job,
+    )
