@@ -37,18 +37,19 @@ class Scope:
     def empty(self) -> bool:
         return not (self.county or self.org_ids or self.division_prefix)
 
-    def q(self, *org_fields: str, division: str | None = None) -> Q:
+    def q(self, *org_fields: str, division: str | None = None, prefix: str = "") -> Q:
         """A filter for records owned by the units in `org_fields` or placed in `division`.
 
         `division` is the path of a Division foreign key; its code is compared by prefix.
+        `prefix` puts every path behind a relation ("guardian__") to filter related records.
         """
         if self.county:
             return Q()
         condition = Q(pk__in=[])
         for org in org_fields if self.org_ids else ():
-            condition |= Q(**{f"{org}__in": self.org_ids})
+            condition |= Q(**{f"{prefix}{org}__in": self.org_ids})
         if division and self.division_prefix:
-            condition |= Q(**{f"{division}__code__startswith": self.division_prefix})
+            condition |= Q(**{f"{prefix}{division}__code__startswith": self.division_prefix})
         return condition
 
 

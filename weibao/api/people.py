@@ -108,10 +108,12 @@ class PersonViewSet(
         return PersonSerializer
 
     def get_queryset(self) -> PersonQuerySet:
-        visible = Person.objects.for_user(_user(self.request))
-        guardians = Guardianship.objects.filter(guardian__in=visible).select_related("guardian")
-        return visible.select_related("left_behind").prefetch_related(
-            Prefetch("guardianships", queryset=guardians)
+        user = _user(self.request)
+        guardians = Guardianship.objects.with_visible(user, "guardian").select_related("guardian")
+        return (
+            Person.objects.for_user(user)
+            .select_related("left_behind")
+            .prefetch_related(Prefetch("guardianships", queryset=guardians))
         )
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -27,6 +27,11 @@ def adult_birth_cutoff(on: date) -> date:
         return date(on.year - idnumber.ADULT_AGE, 3, 1)
 
 
+def visible_q(user: User, prefix: str = "") -> models.Q:
+    """The people a user's scope reaches, as a filter; `prefix` applies it through a relation."""
+    return user.scope.q("school", "registered_by", division="division", prefix=prefix)
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def for_user(self, user: User) -> PersonQuerySet:
         """People the user may see: their unit's pupils and records, or their division."""
@@ -34,7 +39,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
         if not sees_people(user):
             return self.none()
-        return self.filter(user.scope.q("school", "registered_by", division="division"))
+        return self.filter(visible_q(user))
 
     def minors(self, on: date | None = None) -> PersonQuerySet:
         """People under 18 周岁 on the day `on` (today by default), as `idnumber.age_on` counts."""
@@ -154,6 +159,16 @@ class Person(models.Model):
             return False
 
 
+class GuardianshipQuerySet(models.QuerySet["Guardianship"]):
+    def with_visible(self, user: User, side: str) -> GuardianshipQuerySet:
+        """Only the guardianships whose `side` ("guardian" or "child") the user may see."""
+        from weibao.people.policy import sees_people
+
+        if not sees_people(user):
+            return self.none()
+        return self.filter(visible_q(user, prefix=f"{side}__"))
+
+
 class Guardianship(models.Model):
     """A guardian of a child, and how they are related."""
 
@@ -175,6 +190,8 @@ class Guardianship(models.Model):
     )
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
     is_primary = models.BooleanField(_("primary guardian"), default=False)
+
+    objects = GuardianshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("guardianship")

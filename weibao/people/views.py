@@ -78,14 +78,14 @@ def _render_detail(request: HttpRequest, person: Person, **forms: Any) -> HttpRe
     """The person's page. Every rendering is audited as a view of the record."""
     services.person_view(actor=_user(request), person=person)
     can_change = request.user.has_perm("people.change_person", person)
-    visible = Person.objects.for_user(_user(request))
+    user = _user(request)
     left_behind = getattr(person, "left_behind", None)
     context = {
         "person": person,
-        "guardianships": person.guardianships.filter(guardian__in=visible).select_related(
+        "guardianships": person.guardianships.with_visible(user, "guardian").select_related(
             "guardian"
         ),
-        "wards": person.wards.filter(child__in=visible).select_related("child"),
+        "wards": person.wards.with_visible(user, "child").select_related("child"),
         "left_behind": left_behind,
         "can_change": can_change,
         "can_reveal": request.user.has_perm("people.reveal_person", person),
