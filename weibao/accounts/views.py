@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -32,6 +31,7 @@ from weibao.accounts.forms import (
     UserFilterForm,
 )
 from weibao.accounts.models import Organisation, User
+from weibao.core.forms import apply_errors
 from weibao.core.pages import paginate, render_list
 
 
@@ -128,15 +128,6 @@ def otp_verify(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
-def _add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's field-keyed errors on the form's fields (or above it if not a field)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, field_errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, ValidationError(field_errors))
-
-
 # Units -------------------------------------------------------------------------------------
 
 
@@ -166,7 +157,7 @@ def unit_create(request: AuthedRequest) -> HttpResponse:
         try:
             unit = services.unit_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The unit was created."))
             return redirect(unit)
@@ -194,7 +185,7 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.unit_update(actor=request.user, unit=unit, data=form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The unit was saved."))
             return redirect(unit)
@@ -229,7 +220,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
         try:
             user, generated = services.user_create(actor=actor, data=form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The user was created."))
             if generated:
@@ -257,7 +248,7 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.user_update(actor=request.user, user=target, data=form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The user was saved."))
             return redirect("accounts:user_detail", target.pk)

@@ -19,15 +19,6 @@ from weibao.people.services import person_search
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, fields the form lacks going on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class DivisionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Division) -> str:
         return f"{obj.name}（{obj.code}）"

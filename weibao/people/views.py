@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.models import User
+from weibao.core.forms import apply_errors
 from weibao.core.pages import paginate, render_list
 from weibao.people import services
 from weibao.people.forms import (
@@ -24,7 +25,6 @@ from weibao.people.forms import (
     PersonFilterForm,
     PersonForm,
     RevealForm,
-    apply_errors,
 )
 from weibao.people.models import Person
 
