@@ -34,8 +34,8 @@ def test_login_home_and_language_switch(page: Any, liaison_a: User) -> None:
     log_in(page, "liaison_a", PASSWORD)
     assert "鳌溪镇中心小学" in page.content()
     assert "欢迎" in page.inner_text("h1")
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     assert "Welcome" in page.inner_text("h1")
     assert "Log out" in page.content()
 

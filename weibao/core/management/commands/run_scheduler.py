@@ -40,11 +40,12 @@ class Command(BaseCommand):
         names = ", ".join(f"{job.name} ({job.when})" for job in schedule.REGISTRY.values())
         self.stdout.write(f"Scheduler started: {names}")
         while not stop.is_set():
+            # A long-lived process drops connections the database may have closed meanwhile.
+            close_old_connections()
             self.check_once()
             stop.wait(interval)
         self.stdout.write("Scheduler stopped.")
 
     def check_once(self) -> None:
-        close_old_connections()
         for name in schedule.tick():
             self.stdout.write(f"queued {name}")
