@@ -84,6 +84,11 @@ INSTALLED_APPS = [
     "weibao.audit",
     "weibao.core",
     "weibao.people",
+    "weibao.schools",
+    "weibao.notices",
+    "weibao.legalvp",
+    "weibao.staffchecks",
+    "weibao.atrisk",
     "weibao.api",
     "weibao.demo",
 ]

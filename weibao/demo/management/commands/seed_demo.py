@@ -12,9 +12,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weibao.demo import names
+from weibao.demo import extensions, names
 from weibao.demo.accounts import accounts_table
 from weibao.demo.county import ResetBlocked, county_exists, demo_county_reset, demo_county_seed
 from weibao.demo.plan import MAX_SCALE
@@ -72,6 +73,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if county_exists() and not options["reset"]:
+            self.extend(options)
             self.stdout.write(
                 _(
                     "The demo county %(county)s is already seeded; nothing changed. "
@@ -101,6 +103,7 @@ class Command(BaseCommand):
                 as_of=options["as_of"],
                 progress=self.stdout.write,
             )
+            self.extend(options)
         self.stdout.write(self.style.SUCCESS(_("Demo county seeded.")))
         for line in summary.lines():
             self.stdout.write(f"  {line}")
@@ -108,3 +111,13 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts:"))
         for line in accounts_table():
             self.stdout.write(f"  {line}" if line else "")
+
+    def extend(self, options: dict[str, Any]) -> None:
+        """Each app's part of the demo county; each part skips itself when already there."""
+        with transaction.atomic():
+            extensions.run_all(
+                seed=options["seed"],
+                scale=options["scale"],
+                as_of=options["as_of"] or timezone.localdate(),
+                progress=self.stdout.write,
+            )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AtriskConfig(AppConfig):
+    name = "weibao.atrisk"
+    verbose_name = _("at-risk minors")
+
+    def ready(self) -> None:
+        from weibao.atrisk import policy  # noqa: F401  (registers the permissions)

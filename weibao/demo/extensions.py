@@ -1,0 +1,23 @@
+"""The parts of the demo county that each app adds: registered here, run by `seed_demo`.
+
+Each entry is the dotted path of a function `seed(*, seed: int, scale: float, as_of: date,
+progress: Callable[[str], None]) -> None` that builds its app's demo records on top of the base
+county. Each must be idempotent (do nothing when its records exist), because `seed_demo` runs them
+on every call, so that an existing demo database gains the records of newly added apps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from django.utils.module_loading import import_string
+
+EXTENSIONS: list[str] = [
+    # In dependency order: schools before the apps that refer to them.
+]
+
+
+def run_all(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None]) -> None:
+    for path in EXTENSIONS:
+        import_string(path)(seed=seed, scale=scale, as_of=as_of, progress=progress)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LegalvpConfig(AppConfig):
+    name = "weibao.legalvp"
+    verbose_name = _("legal vice-principals")
+
+    def ready(self) -> None:
+        from weibao.legalvp import policy  # noqa: F401  (registers the permissions)

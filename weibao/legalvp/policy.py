@@ -1,0 +1,3 @@
+"""Who may see and do what in legal vice-principals."""
+
+from __future__ import annotations

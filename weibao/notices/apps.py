@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticesConfig(AppConfig):
+    name = "weibao.notices"
+    verbose_name = _("liaison group notices")
+
+    def ready(self) -> None:
+        from weibao.notices import policy  # noqa: F401  (registers the permissions)

@@ -1,0 +1,3 @@
+"""Who may see and do what in liaison group notices."""
+
+from __future__ import annotations

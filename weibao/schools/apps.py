@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchoolsConfig(AppConfig):
+    name = "weibao.schools"
+    verbose_name = _("schools and campus liaisons")
+
+    def ready(self) -> None:
+        from weibao.schools import policy  # noqa: F401  (registers the permissions)

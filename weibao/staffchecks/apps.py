@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffchecksConfig(AppConfig):
+    name = "weibao.staffchecks"
+    verbose_name = _("staff criminal-record checks")
+
+    def ready(self) -> None:
+        from weibao.staffchecks import policy  # noqa: F401  (registers the permissions)
