@@ -58,7 +58,9 @@ def _run(paragraph: Paragraph, text: str, font: str, size: Pt, bold: bool = Fals
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
 
 
-def _paragraph(document: DocxDocument, align: int | None = None, indent: bool = False) -> Paragraph:
+def _paragraph(
+    document: DocxDocument, align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False
+) -> Paragraph:
     paragraph = document.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
