@@ -60,3 +60,24 @@ def test_liaison_cannot_open_other_schools_pupil(
     assert response is not None and response.status == 404
     response = page.goto(f"/api/v1/people/{other.pk}/")
     assert response is not None and response.status == 404
+
+
+def test_export_runs_as_a_job_with_a_progress_bar(
+    page: Any, county: County, liaison_a: User, settings: Any
+) -> None:
+    """The export form starts a job; the job page shows the bar and then the download."""
+    # The worker's part runs inline here; the real worker is tested in weibao/core/tests.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    make_pupil(county, "张小明", county.school_a, 11)
+    log_in(page, "liaison_a", PASSWORD)
+    page.goto("/people/export/")
+    page.fill("textarea[name=purpose], input[name=purpose]", "期末家访名单核对")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/jobs/" in page.url
+    assert page.locator("progress").count() == 1
+    link = page.get_by_role("link", name="下载结果")
+    link.wait_for()
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".xlsx")
