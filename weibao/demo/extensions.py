@@ -11,13 +11,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from django.apps import apps
 from django.utils.module_loading import import_string
 
 EXTENSIONS: list[str] = [
     # In dependency order: schools before the apps that refer to them.
+    "weibao.schools.demo.seed",
+    "weibao.notices.demo.seed",
+    "weibao.legalvp.demo.seed",
 ]
 
 
 def run_all(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None]) -> None:
     for path in EXTENSIONS:
         import_string(path)(seed=seed, scale=scale, as_of=as_of, progress=progress)
+
+
+def reset_all(*, progress: Callable[[str], None]) -> None:
+    """Delete every record of the apps that add demo parts, the last registered first, so that
+    the base county can be deleted after them. Only for a demo database: it empties those apps.
+    """
+    for path in reversed(EXTENSIONS):
+        config = apps.get_app_config(path.split(".")[1])
+        for model in reversed(list(config.get_models())):
+            model._base_manager.all().delete()
+        progress(f"  {config.label}: emptied")

@@ -1,3 +1,104 @@
-"""Who may see and do what in legal vice-principals."""
+"""Who may see and do what in legal vice-principals.
+
+- The education bureau's staff and county coordinators see every appointment; those of them
+  who may write create, renew and end appointments.
+- A sending body (procuratorate, court, police, justice) sees its own appointees.
+- A school sees the appointments at it, their duty records there, and evaluates them; it never
+  creates or changes an appointment.
+- An appointee with a platform account records their own duties.
+"""
 
 from __future__ import annotations
+
+import rules
+
+from weibao.accounts.models import Organisation, Role, User
+from weibao.accounts.policy import can_write, is_county_coordinator, is_member
+
+SENDING_UNIT_KINDS = frozenset(
+    {
+        Organisation.Kind.PROCURATORATE,
+        Organisation.Kind.COURT,
+        Organisation.Kind.PUBLIC_SECURITY,
+        Organisation.Kind.POLICE_STATION,
+        Organisation.Kind.JUSTICE,
+    }
+)
+# Roles that reach beyond data (they see no records): never part of a unit's reading.
+_NO_DATA_ROLES = (Role.SYSADMIN, Role.AUDITOR)
+
+
+@rules.predicate
+def is_education_bureau(user: User) -> bool:
+    return bool(
+        is_member(user)
+        and user.role not in _NO_DATA_ROLES
+        and user.organisation.kind == Organisation.Kind.EDUCATION
+    )
+
+
+@rules.predicate
+def is_sending_body(user: User) -> bool:
+    return bool(
+        is_member(user)
+        and user.role not in _NO_DATA_ROLES
+        and user.organisation.kind in SENDING_UNIT_KINDS
+    )
+
+
+@rules.predicate
+def is_school_staff(user: User) -> bool:
+    return bool(
+        is_member(user)
+        and user.role not in _NO_DATA_ROLES
+        and not user.is_county_wide
+        and user.organisation.is_school
+    )
+
+
+@rules.predicate
+def is_appointee(user: User) -> bool:
+    return bool(is_member(user) and user.legalvp_appointments.exists())
+
+
+sees_all_appointments = is_county_coordinator | is_education_bureau
+manages_appointments = is_county_coordinator | (is_education_bureau & can_write)
+
+
+@rules.predicate
+def sees_appointment(user: User, appointment: object) -> bool:
+    from weibao.legalvp.models import Appointment
+
+    if not isinstance(appointment, Appointment):
+        return False
+    return Appointment.objects.for_user(user).filter(pk=appointment.pk).exists()
+
+
+@rules.predicate
+def is_own_appointment(user: User, appointment: object) -> bool:
+    return bool(is_member(user) and getattr(appointment, "appointee_user_id", None) == user.pk)
+
+
+@rules.predicate
+def evaluates_at(user: User, appointment: object) -> bool:
+    """A school's writing staff evaluate an appointment that serves their school."""
+    from weibao.legalvp.models import AppointmentSchool
+
+    pk = getattr(appointment, "pk", None)
+    if not (is_school_staff(user) and can_write(user)) or pk is None:
+        return False
+    return AppointmentSchool.objects.filter(
+        appointment_id=pk,
+        school__organisation_id=user.organisation_id,
+    ).exists()
+
+
+uses_legalvp = sees_all_appointments | is_sending_body | is_school_staff | is_appointee
+
+rules.add_perm("legalvp.view_legalvp", uses_legalvp)
+rules.add_perm("legalvp.view_appointment", sees_appointment)
+rules.add_perm("legalvp.manage_appointments", manages_appointments)
+rules.add_perm("legalvp.add_dutyrecord", manages_appointments | is_own_appointment)
+rules.add_perm("legalvp.evaluate", manages_appointments | evaluates_at)
+rules.add_perm("legalvp.view_summary", sees_all_appointments)
+rules.add_perm("legalvp.view_coverage", sees_all_appointments)

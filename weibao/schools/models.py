@@ -97,6 +97,11 @@ class School(models.Model):
 
 
 class LiaisonQuerySet(models.QuerySet["LiaisonAppointment"]):
+    def for_user(self, user: User) -> LiaisonQuerySet:
+        """Appointments of the schools the user may see (who the liaisons are is not secret
+        within the platform: the liaison group is how units reach a school)."""
+        return self.filter(school__in=School.objects.for_user(user))
+
     def active(self) -> LiaisonQuerySet:
         return self.filter(ended_on__isnull=True)
 

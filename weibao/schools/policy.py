@@ -1,3 +1,57 @@
-"""Who may see and do what in schools and campus liaisons."""
+"""Who may see and do what in schools and campus liaisons.
+
+- Every member reads the school list (it is the county's public list of schools).
+- The education bureau's unit admins and case workers, and county coordinators, manage school
+  records and appoint liaisons anywhere.
+- A school's unit admin appoints its own liaisons and keeps its own contact fields (principal,
+  phone, head counts, address), but not the kind, ownership, name, credit code or division.
+"""
 
 from __future__ import annotations
+
+import rules
+
+from weibao.accounts.models import Organisation, Role, User
+from weibao.accounts.policy import is_county_coordinator, is_member, is_unit_admin
+from weibao.schools.models import LiaisonAppointment, School
+
+
+@rules.predicate
+def is_education_bureau(user: User) -> bool:
+    """A unit admin or case worker of the county education bureau (a unit of kind EDUCATION)."""
+    return bool(
+        is_member(user)
+        and user.role in (Role.UNIT_ADMIN, Role.CASE_WORKER)
+        and user.organisation.kind == Organisation.Kind.EDUCATION
+    )
+
+
+# Those who keep the county's school list and appoint liaisons anywhere.
+manages_schools = is_education_bureau | is_county_coordinator
+
+
+@rules.predicate
+def is_school_admin_of(user: User, target: School | LiaisonAppointment | None) -> bool:
+    """The unit admin of the school itself (or of the appointment's school)."""
+    if target is None:
+        return False
+    school = target.school if isinstance(target, LiaisonAppointment) else target
+    return bool(is_unit_admin(user) and school.organisation_id == user.organisation_id)
+
+
+rules.add_perm("schools.list_schools", is_member)
+rules.add_perm("schools.view_school", is_member)
+rules.add_perm("schools.add_school", manages_schools)
+# The whole record: kind, ownership, name, credit code, division, coordinates; closing.
+rules.add_perm("schools.change_school_record", manages_schools)
+# Some of the record: a school's own admin keeps the contact fields.
+rules.add_perm("schools.change_school", manages_schools | is_school_admin_of)
+rules.add_perm("schools.close_school", manages_schools)
+rules.add_perm("schools.import_schools", manages_schools)
+rules.add_perm("schools.export_schools", manages_schools)
+rules.add_perm("schools.view_coverage", manages_schools)
+rules.add_perm("schools.view_liaisons", is_member)
+# Object: a School (appoint) or a LiaisonAppointment (end).
+rules.add_perm("schools.appoint_liaison", manages_schools | is_school_admin_of)
+
+__all__ = ["is_education_bureau", "is_school_admin_of", "manages_schools"]

@@ -87,6 +87,7 @@ class Command(BaseCommand):
             if county_exists():
                 self.stdout.write(_("Deleting the demo county..."))
                 try:
+                    extensions.reset_all(progress=self.stdout.write)
                     demo_county_reset(progress=self.stdout.write)
                 except ResetBlocked as exc:
                     raise CommandError(

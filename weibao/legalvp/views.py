@@ -1,0 +1,370 @@
+"""Legal vice-principal pages: the list, an appointment, its forms, the letter, the summary and
+the coverage."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from weibao.accounts.models import User
+from weibao.core.documents import DOCX_CONTENT_TYPE, chinese_date
+from weibao.core.forms import apply_errors
+from weibao.core.pages import paginate, render_list
+from weibao.core.spreadsheets import XLSX_CONTENT_TYPE
+from weibao.legalvp import services
+from weibao.legalvp.forms import (
+    AppointmentFilterForm,
+    AppointmentForm,
+    DutyRecordForm,
+    EndForm,
+    EvaluationForm,
+    ExportForm,
+    RenewForm,
+    YearForm,
+)
+from weibao.legalvp.models import (
+    ENDING_SOON_DAYS,
+    MIN_LAW_HOURS,
+    Appointment,
+    AppointmentSchool,
+    DutyRecord,
+    Evaluation,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views are all behind login_required)."""
+    return cast(User, request.user)
+
+
+def _get_appointment_for_user(request: HttpRequest, pk: int) -> Appointment:
+    appointments = Appointment.objects.for_user(_user(request)).select_related(
+        "person", "sending_unit", "appointing_unit", "renewed_from"
+    )
+    return get_object_or_404(appointments, pk=pk)
+
+
+def _get_duty_for_user(request: HttpRequest, pk: int) -> DutyRecord:
+    duties = DutyRecord.objects.for_user(_user(request)).select_related(
+        "appointment__person", "school__organisation"
+    )
+    return get_object_or_404(duties, pk=pk)
+
+
+def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _schools_prefetch() -> Prefetch:
+    return Prefetch(
+        "school_links", queryset=AppointmentSchool.objects.select_related("school__organisation")
+    )
+
+
+def _filename(appointment: Appointment, suffix: str) -> str:
+    return f"legalvp-letter-{appointment.serial_year}-{appointment.serial_no}.{suffix}"
+
+
+# Appointments ----------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("legalvp.view_legalvp", raise_exception=True)
+def appointment_list(request: HttpRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    form = AppointmentFilterForm(request.GET or None)
+    appointments = Appointment.objects.for_user(_user(request)).with_law_hours(year)
+    appointments = form.filter(appointments).select_related("person", "sending_unit")
+    appointments = appointments.prefetch_related(_schools_prefetch())
+    context = {
+        "form": form,
+        "page": paginate(request, appointments),
+        "year": year,
+        "minimum": MIN_LAW_HOURS,
+    }
+    return render_list(request, "legalvp/appointment_list.html", "legalvp/_table.html", context)
+
+
+@login_required
+@permission_required("legalvp.manage_appointments", raise_exception=True)
+def appointment_create(request: HttpRequest) -> HttpResponse:
+    form = AppointmentForm(
+        request.POST or None,
+        initial={"appointing_unit": _user(request).organisation_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.appointment_create(actor=_user(request), data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The legal vice-principal was appointed."))
+            return redirect(appointment)
+    status = 400 if form.errors else 200
+    context = {"form": form, "title": _("Appoint a legal vice-principal")}
+    return render(request, "legalvp/form.html", context, status=status)
+
+
+def _render_detail(request: HttpRequest, appointment: Appointment, **forms: Any) -> HttpResponse:
+    user = _user(request)
+    year = timezone.localdate().year
+    can_record = user.has_perm("legalvp.add_dutyrecord", appointment)
+    can_evaluate = user.has_perm("legalvp.evaluate", appointment)
+    context = {
+        "appointment": appointment,
+        "school_links": appointment.school_links.select_related("school__organisation"),
+        "duties": DutyRecord.objects.for_user(user)
+        .filter(appointment=appointment)
+        .select_related("school__organisation"),
+        "evaluations": Evaluation.objects.for_user(user)
+        .filter(appointment=appointment)
+        .select_related("school__organisation"),
+        "law_hours": services.law_education_hours(appointment, year),
+        "minimum": MIN_LAW_HOURS,
+        "year": year,
+        "can_manage": user.has_perm("legalvp.manage_appointments"),
+        "can_record": can_record,
+        "can_evaluate": can_evaluate,
+        "duty_form": forms.get("duty_form")
+        or (DutyRecordForm(appointment=appointment) if can_record else None),
+        "evaluation_form": forms.get("evaluation_form")
+        or (EvaluationForm(appointment=appointment, user=user) if can_evaluate else None),
+        "renewal": Appointment.objects.filter(renewed_from=appointment).first(),
+    }
+    return render(request, "legalvp/appointment_detail.html", context, status=400 if forms else 200)
+
+
+@login_required
+@permission_required("legalvp.view_legalvp", raise_exception=True)
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _get_appointment_for_user(request, pk))
+
+
+@login_required
+@permission_required("legalvp.manage_appointments", raise_exception=True)
+def appointment_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_user(request, pk)
+    form = RenewForm(request.POST or None, appointment=appointment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.appointment_renew(
+                actor=_user(request),
+                appointment=appointment,
+                term_start=form.cleaned_data["term_start"],
+                term_end=form.cleaned_data["term_end"],
+                schools=list(form.cleaned_data["schools"]),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The appointment was renewed."))
+            return redirect(new)
+    context = {"form": form, "appointment": appointment, "title": _("Renew the appointment")}
+    return render(request, "legalvp/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("legalvp.manage_appointments", raise_exception=True)
+def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_user(request, pk)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_end(
+                actor=_user(request),
+                appointment=appointment,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The appointment was ended."))
+            return redirect(appointment)
+    context = {"form": form, "appointment": appointment, "title": _("End the appointment")}
+    return render(request, "legalvp/form.html", context, status=400 if form.errors else 200)
+
+
+# The letter ------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("legalvp.view_legalvp", raise_exception=True)
+def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_user(request, pk)
+    content = services.letter_download(actor=_user(request), appointment=appointment)
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(appointment, "docx")}"'
+    return response
+
+
+@login_required
+@permission_required("legalvp.view_legalvp", raise_exception=True)
+def letter_print(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_user(request, pk)
+    document = services.letter_document(appointment)
+    context = {
+        "appointment": appointment,
+        "document": document,
+        "issued_on": chinese_date(document.issued_on),
+    }
+    return render(request, "legalvp/letter_print.html", context)
+
+
+# Duty records ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@permission_required("legalvp.view_legalvp", raise_exception=True)
+def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_user(request, pk)
+    _require(request, "legalvp.add_dutyrecord", appointment)
+    form = DutyRecordForm(request.POST, appointment=appointment)
+    if form.is_valid():
+        try:
+            services.duty_record_add(
+                actor=_user(request), appointment=appointment, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The duty was recorded."))
+            return redirect(appointment)
+    return _render_detail(request, appointment, duty_form=form)
+
+
+@login_required
+@permission_required("legalvp.view_legalvp", raise_exception=True)
+def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = _get_duty_for_user(request, pk)
+    _require(request, "legalvp.add_dutyrecord", duty.appointment)
+    form = DutyRecordForm(request.POST or None, appointment=duty.appointment, instance=duty)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duty_record_update(actor=_user(request), duty=duty, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(duty.appointment)
+    context = {"form": form, "appointment": duty.appointment, "duty": duty,
+               "title": _("Edit the duty record")}  # fmt: skip
+    return render(request, "legalvp/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+@permission_required("legalvp.view_legalvp", raise_exception=True)
+def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = _get_duty_for_user(request, pk)
+    _require(request, "legalvp.add_dutyrecord", duty.appointment)
+    appointment = duty.appointment
+    services.duty_record_delete(actor=_user(request), duty=duty)
+    messages.success(request, _("The duty record was deleted."))
+    return redirect(appointment)
+
+
+# Evaluations -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@permission_required("legalvp.view_legalvp", raise_exception=True)
+def evaluation_set(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_user(request, pk)
+    _require(request, "legalvp.evaluate", appointment)
+    form = EvaluationForm(request.POST, appointment=appointment, user=_user(request))
+    if form.is_valid():
+        try:
+            services.evaluation_set(actor=_user(request), appointment=appointment,
+                                    **form.cleaned_data)  # fmt: skip
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The evaluation was saved."))
+            return redirect(appointment)
+    return _render_detail(request, appointment, evaluation_form=form)
+
+
+# Summary and coverage --------------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> tuple[YearForm, int]:
+    form = YearForm(request.GET or None, initial={"year": timezone.localdate().year})
+    year = form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+    return form, year
+
+
+@login_required
+@permission_required("legalvp.view_summary", raise_exception=True)
+def summary(request: HttpRequest) -> HttpResponse:
+    form, year = _year(request)
+    context = {
+        "form": form,
+        "year": year,
+        "rows": services.yearly_summary(year),
+        "grades": Evaluation.Grade.choices,
+    }
+    return render(request, "legalvp/summary.html", context)
+
+
+@login_required
+@permission_required("legalvp.view_summary", raise_exception=True)
+def summary_export(request: HttpRequest) -> HttpResponse:
+    year = _year(request)[1]
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            content = services.summary_export(
+                actor=_user(request), year=year, purpose=form.cleaned_data["purpose"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+            filename = f"legalvp-summary-{year}.xlsx"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+    context = {"form": form, "year": year, "title": _("Export the yearly summary")}
+    return render(request, "legalvp/form.html", context, status=400 if form.errors else 200)
+
+
+def _township(school: Any) -> str:
+    division = school.organisation.division
+    return str(division.parent.name if division.level > 4 and division.parent else division.name)
+
+
+@login_required
+@permission_required("legalvp.view_coverage", raise_exception=True)
+def coverage(request: HttpRequest) -> HttpResponse:
+    uncovered = sorted(
+        services.schools_without_appointment(),
+        key=lambda s: (s.organisation.division.code, s.organisation.name),
+    )
+    groups = [(name, list(items)) for name, items in groupby(uncovered, key=_township)]
+    ending = (
+        Appointment.objects.for_user(_user(request))
+        .ending_within(ENDING_SOON_DAYS)
+        .select_related("person", "sending_unit")
+        .prefetch_related(_schools_prefetch())
+        .order_by("term_end", "id")
+    )
+    context = {
+        "groups": groups,
+        "uncovered_count": len(uncovered),
+        "ending": ending,
+        "days": ENDING_SOON_DAYS,
+    }
+    return render(request, "legalvp/coverage.html", context)

@@ -1,0 +1,242 @@
+"""School pages: the list, a school's page and forms, liaisons, import, export and coverage."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from weibao.accounts.models import User
+from weibao.core import spreadsheets
+from weibao.core.forms import apply_errors
+from weibao.core.pages import paginate, render_list
+from weibao.schools import services
+from weibao.schools.forms import (
+    ExportForm,
+    LiaisonAppointForm,
+    SchoolFilterForm,
+    SchoolForm,
+    SchoolImportForm,
+)
+from weibao.schools.models import LiaisonAppointment, School
+
+# Where a failed import's errors wait for the "download the errors" link.
+IMPORT_ERRORS_SESSION_KEY = "schools_import_errors"
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views are all behind login_required)."""
+    return cast(User, request.user)
+
+
+def _get_school_for_user(request: HttpRequest, pk: int) -> School:
+    schools = School.objects.for_user(_user(request)).select_related("organisation__division")
+    return get_object_or_404(schools, pk=pk)
+
+
+def _get_appointment_for_user(request: HttpRequest, pk: int) -> LiaisonAppointment:
+    appointments = LiaisonAppointment.objects.for_user(_user(request))
+    return get_object_or_404(appointments.select_related("school__organisation", "user"), pk=pk)
+
+
+def _require(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required("schools.list_schools", raise_exception=True)
+def school_list(request: HttpRequest) -> HttpResponse:
+    form = SchoolFilterForm(request.GET or None)
+    schools = form.filter(services.with_liaisons(School.objects.for_user(_user(request))))
+    context = {"form": form, "page": paginate(request, schools)}
+    return render_list(request, "schools/school_list.html", "schools/_school_table.html", context)
+
+
+@login_required
+@permission_required("schools.add_school", raise_exception=True)
+def school_create(request: HttpRequest) -> HttpResponse:
+    form = SchoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.school_create(actor=_user(request), data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The school was added."))
+            return redirect(school)
+    status = 400 if form.errors else 200
+    return render(request, "schools/school_form.html", {"form": form}, status=status)
+
+
+@login_required
+@permission_required("schools.view_school", raise_exception=True)
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _get_school_for_user(request, pk)
+    history = school.liaisons.select_related("user", "appointed_by").order_by("-started_on", "-id")
+    active = {a.position: a for a in history if a.is_active}
+    context = {
+        "school": school,
+        "main": active.get(LiaisonAppointment.Position.MAIN),
+        "deputy": active.get(LiaisonAppointment.Position.DEPUTY),
+        "history": history,
+        "can_change": request.user.has_perm("schools.change_school", school),
+        "can_close": request.user.has_perm("schools.close_school", school)
+        and school.closed_on is None,
+        "can_appoint": request.user.has_perm("schools.appoint_liaison", school)
+        and school.closed_on is None,
+    }
+    return render(request, "schools/school_detail.html", context)
+
+
+@login_required
+@permission_required("schools.view_school", raise_exception=True)
+def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _get_school_for_user(request, pk)
+    _require(request, "schools.change_school", school)
+    contact_only = not request.user.has_perm("schools.change_school_record", school)
+    form = SchoolForm(request.POST or None, school=school, contact_only=contact_only)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_update(actor=_user(request), school=school, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(school)
+    context = {"form": form, "school": school, "contact_only": contact_only}
+    return render(request, "schools/school_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+@permission_required("schools.view_school", raise_exception=True)
+def school_close(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _get_school_for_user(request, pk)
+    _require(request, "schools.close_school", school)
+    try:
+        services.school_close(actor=_user(request), school=school)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The school was marked closed; its liaisons' terms ended."))
+    return redirect(school)
+
+
+@login_required
+@permission_required("schools.view_school", raise_exception=True)
+def liaison_appoint(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _get_school_for_user(request, pk)
+    _require(request, "schools.appoint_liaison", school)
+    initial = {"position": request.GET.get("position") or LiaisonAppointment.Position.MAIN}
+    form = LiaisonAppointForm(request.POST or None, school=school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.liaison_appoint(
+                actor=_user(request),
+                school=school,
+                user=form.cleaned_data["user"],
+                position=form.cleaned_data["position"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The liaison was appointed."))
+            return redirect(school)
+    context = {"form": form, "school": school}
+    return render(
+        request, "schools/liaison_appoint.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+@permission_required("schools.view_school", raise_exception=True)
+def liaison_end(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_user(request, pk)
+    _require(request, "schools.appoint_liaison", appointment)
+    try:
+        services.liaison_end(actor=_user(request), appointment=appointment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The liaison's term was ended."))
+    return redirect(appointment.school)
+
+
+@login_required
+@permission_required("schools.view_coverage", raise_exception=True)
+def coverage(request: HttpRequest) -> HttpResponse:
+    townships, total = services.coverage_by_township()
+    return render(request, "schools/coverage.html", {"townships": townships, "total": total})
+
+
+@login_required
+@permission_required("schools.import_schools", raise_exception=True)
+def school_import(request: HttpRequest) -> HttpResponse:
+    """Upload the list; on errors show them all (nothing is written), else the counts."""
+    form = SchoolImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.schools_import(actor=_user(request), upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            if report.clean:
+                request.session.pop(IMPORT_ERRORS_SESSION_KEY, None)
+                messages.success(request, _("The school list was imported."))
+            else:
+                request.session[IMPORT_ERRORS_SESSION_KEY] = [
+                    [error.row, error.column, error.message] for error in report.errors
+                ]
+    failed = bool(form.errors) or (report is not None and not report.clean)
+    context = {"form": form, "report": report}
+    return render(request, "schools/school_import.html", context, status=400 if failed else 200)
+
+
+@login_required
+@permission_required("schools.import_schools", raise_exception=True)
+def school_import_errors(request: HttpRequest) -> HttpResponse:
+    """The last failed import's errors, as a sheet to fix the file by."""
+    rows = request.session.get(IMPORT_ERRORS_SESSION_KEY)
+    if not rows:
+        messages.info(request, _("There are no import errors to download."))
+        return redirect("schools:import")
+    errors = [spreadsheets.RowError(row, column, message) for row, column, message in rows]
+    return _xlsx(spreadsheets.errors_bytes(errors), "school-import-errors.xlsx")
+
+
+@login_required
+@permission_required("schools.import_schools", raise_exception=True)
+def school_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(services.schools_template(), "school-list-template.xlsx")
+
+
+@login_required
+@permission_required("schools.export_schools", raise_exception=True)
+def school_export(request: HttpRequest) -> HttpResponse:
+    """Ask the purpose, then download the list (in the import's columns)."""
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        content = services.schools_export(
+            actor=_user(request), purpose=form.cleaned_data["purpose"]
+        )
+        return _xlsx(content, f"schools-{timezone.localdate():%Y%m%d}.xlsx")
+    status = 400 if form.errors else 200
+    return render(request, "schools/school_export.html", {"form": form}, status=status)
