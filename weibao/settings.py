@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "weibao.legalvp",
     "weibao.staffchecks",
     "weibao.atrisk",
+    "weibao.education",
+    "weibao.casework",
     "weibao.api",
     "weibao.demo",
 ]

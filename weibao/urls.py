@@ -15,6 +15,8 @@ urlpatterns = [
     path("legal-vp/", include("weibao.legalvp.urls")),
     path("staff-checks/", include("weibao.staffchecks.urls")),
     path("at-risk/", include("weibao.atrisk.urls")),
+    path("law-education/", include("weibao.education.urls")),
+    path("casework/", include("weibao.casework.urls")),
     path("api/v1/", include("weibao.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -7,7 +7,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from weibao.api import atrisk, legalvp, notices, people, schools, staffchecks, views
+from weibao.api import (
+    atrisk,
+    casework,
+    education,
+    legalvp,
+    notices,
+    people,
+    schools,
+    staffchecks,
+    views,
+)
 from weibao.api.permissions import IsActiveMember
 
 app_name = "api"
@@ -19,7 +29,7 @@ router.register("users", views.UserViewSet, basename="user")
 router.register("people", people.PersonViewSet, basename="person")
 router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
 router.register("notifications", views.NotificationViewSet, basename="notification")
-for module in (schools, notices, legalvp, staffchecks, atrisk):
+for module in (schools, notices, legalvp, staffchecks, atrisk, education, casework):
     module.register(router)
 
 urlpatterns = [

@@ -90,6 +90,16 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Case worker at the education bureau: sees every school of the county",
     ),
     DemoAccount(
+        "hospital", Role.CASE_WORKER, "乐安县人民医院", "何医生",
+        "县人民医院医务人员：提交强制报告，查看本院报告的处理结果",
+        "Hospital staff: files mandatory reports and sees their outcomes",
+    ),
+    DemoAccount(
+        "civil_affairs", Role.CASE_WORKER, "乐安县民政局", "钟科长",
+        "县民政局工作人员：接收转介（救助、监护）",
+        "Civil-affairs bureau staff: receives referrals (relief, guardianship)",
+    ),
+    DemoAccount(
         "readonly", Role.READ_ONLY, "鳌溪镇城东社区居民委员会", "周萍",
         "城东社区居委会只读用户，只能查看本社区",
         "Read-only user at the 城东社区 residents' committee: sees the community, changes nothing",

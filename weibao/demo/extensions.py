@@ -17,8 +17,11 @@ from django.utils.module_loading import import_string
 EXTENSIONS: list[str] = [
     # In dependency order: schools before the apps that refer to them.
     "weibao.schools.demo.seed",
+    "weibao.atrisk.demo.seed",
     "weibao.notices.demo.seed",
     "weibao.legalvp.demo.seed",
+    "weibao.education.demo.seed",
+    "weibao.casework.demo.seed",
 ]
 
 
@@ -27,12 +30,18 @@ def run_all(*, seed: int, scale: float, as_of: date, progress: Callable[[str], N
         import_string(path)(seed=seed, scale=scale, as_of=as_of, progress=progress)
 
 
+# Tables that migrations fill with the county's reference data: a reset keeps them.
+REFERENCE_DATA = {"atrisk.behaviour", "atrisk.gradingruleset", "education.topic"}
+
+
 def reset_all(*, progress: Callable[[str], None]) -> None:
     """Delete every record of the apps that add demo parts, the last registered first, so that
-    the base county can be deleted after them. Only for a demo database: it empties those apps.
+    the base county can be deleted after them. Only for a demo database: it empties those apps
+    but for their reference data.
     """
     for path in reversed(EXTENSIONS):
         config = apps.get_app_config(path.split(".")[1])
         for model in reversed(list(config.get_models())):
-            model._base_manager.all().delete()
+            if model._meta.label_lower not in REFERENCE_DATA:
+                model._base_manager.all().delete()
         progress(f"  {config.label}: emptied")

@@ -245,11 +245,23 @@ def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, appointment, duty_form=form)
 
 
+def _session_owned(request: HttpRequest, duty: DutyRecord) -> HttpResponse | None:
+    """A duty entered by a law-education session is changed through that session only, so
+    the two never disagree; send the user there instead."""
+    session = getattr(duty, "law_session", None)
+    if session is None:
+        return None
+    messages.error(request, _("This duty comes from a law-education session: edit the session."))
+    return redirect(session)
+
+
 @login_required
 @permission_required("legalvp.view_legalvp", raise_exception=True)
 def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     duty = _get_duty_for_user(request, pk)
     _require(request, "legalvp.add_dutyrecord", duty.appointment)
+    if (elsewhere := _session_owned(request, duty)) is not None:
+        return elsewhere
     form = DutyRecordForm(request.POST or None, appointment=duty.appointment, instance=duty)
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,6 +282,8 @@ def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
     duty = _get_duty_for_user(request, pk)
     _require(request, "legalvp.add_dutyrecord", duty.appointment)
+    if (elsewhere := _session_owned(request, duty)) is not None:
+        return elsewhere
     appointment = duty.appointment
     services.duty_record_delete(actor=_user(request), duty=duty)
     messages.success(request, _("The duty record was deleted."))

@@ -1,0 +1,120 @@
+"""Who may see and do what in linked casework.
+
+The for_user QuerySets decide which records a user sees at all; these predicates decide what they
+may see inside one and what they may do. The reporter's identity is the sharpest rule: only the
+receiving police unit (and the units above it) and the procuratorate see it (强制报告意见).
+"""
+
+from __future__ import annotations
+
+import rules
+
+from weibao.accounts.models import User
+from weibao.accounts.policy import can_write, is_county_coordinator, sees_people
+from weibao.casework.models import (
+    ORDER_ISSUER_KINDS,
+    Case,
+    GuardianOrder,
+    Referral,
+    Suggestion,
+    is_procuratorate,
+)
+
+
+@rules.predicate
+def in_procuratorate(user: User) -> bool:
+    return bool(sees_people(user) and is_procuratorate(user))
+
+
+@rules.predicate
+def issues_orders(user: User) -> bool:
+    return bool(sees_people(user) and user.organisation.kind in ORDER_ISSUER_KINDS)
+
+
+@rules.predicate
+def case_visible(user: User, case: Case | None) -> bool:
+    return case is not None and Case.objects.for_user(user).filter(pk=case.pk).exists()
+
+
+@rules.predicate
+def receives_case(user: User, case: Case | None) -> bool:
+    """The police unit that handles the report now (or one above it)."""
+    if case is None or not sees_people(user):
+        return False
+    return case.handler_unit_id in user.scope.org_ids or case.police_unit_id in user.scope.org_ids
+
+
+@rules.predicate
+def handles_case(user: User, case: Case | None) -> bool:
+    """The police unit that must act on it now: the receiving one, or the one it went to."""
+    if case is None or not sees_people(user):
+        return False
+    return case.handler_unit_id in user.scope.org_ids
+
+
+@rules.predicate
+def reporting_unit_of(user: User, case: Case | None) -> bool:
+    return case is not None and case.reporting_unit_id in user.scope.org_ids
+
+
+@rules.predicate
+def referral_receiver(user: User, referral: Referral | None) -> bool:
+    return referral is not None and referral.to_unit_id in user.scope.org_ids
+
+
+@rules.predicate
+def referral_sender(user: User, referral: Referral | None) -> bool:
+    return referral is not None and referral.from_unit_id in user.scope.org_ids
+
+
+@rules.predicate
+def referral_visible(user: User, referral: Referral | None) -> bool:
+    return referral is not None and Referral.objects.for_user(user).filter(pk=referral.pk).exists()
+
+
+@rules.predicate
+def suggestion_addressee(user: User, suggestion: Suggestion | None) -> bool:
+    return suggestion is not None and suggestion.unit_id in user.scope.org_ids
+
+
+@rules.predicate
+def order_issuer(user: User, order: GuardianOrder | None) -> bool:
+    return order is not None and order.issuer_id in user.scope.org_ids
+
+
+def may_see_reporter(user: User, case: Case) -> bool:
+    """Whether the reporter's name, phone and position may be shown to `user`."""
+    return bool(user.has_perm("casework.view_reporter", case))
+
+
+def may_see_investigation(user: User, case: Case) -> bool:
+    """Whether the decision's reasons and the investigation notes may be shown to `user`."""
+    return bool(user.has_perm("casework.view_investigation", case))
+
+
+rules.add_perm("casework.view_cases", sees_people)
+rules.add_perm("casework.file_report", can_write)
+rules.add_perm("casework.view_case", sees_people & case_visible)
+rules.add_perm("casework.view_reporter", sees_people & (receives_case | in_procuratorate))
+rules.add_perm("casework.view_investigation", sees_people & (receives_case | in_procuratorate))
+rules.add_perm("casework.handle_case", can_write & handles_case)
+rules.add_perm(
+    "casework.record_late_report", can_write & (in_procuratorate | is_county_coordinator)
+)
+rules.add_perm(
+    "casework.refer_case",
+    can_write & case_visible & (handles_case | in_procuratorate | is_county_coordinator),
+)
+rules.add_perm("casework.view_referrals", sees_people)
+rules.add_perm("casework.view_referral", sees_people & referral_visible)
+rules.add_perm("casework.respond_referral", can_write & referral_receiver)
+rules.add_perm("casework.supervise", can_write & (in_procuratorate | is_county_coordinator))
+rules.add_perm("casework.view_supervision", in_procuratorate | is_county_coordinator)
+rules.add_perm("casework.view_suggestions", sees_people)
+rules.add_perm("casework.issue_suggestion", can_write & in_procuratorate)
+rules.add_perm("casework.reply_suggestion", can_write & suggestion_addressee)
+rules.add_perm("casework.assess_suggestion", can_write & in_procuratorate)
+rules.add_perm("casework.view_orders", issues_orders | is_county_coordinator)
+rules.add_perm("casework.issue_order", can_write & issues_orders)
+rules.add_perm("casework.record_followup", can_write & (order_issuer | in_procuratorate))
+rules.add_perm("casework.change_settings", is_county_coordinator)

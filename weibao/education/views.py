@@ -1,0 +1,504 @@
+"""Law-education pages: sessions, their import, coverage, terms and topics, the case library."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from weibao.accounts.models import User
+from weibao.core import spreadsheets
+from weibao.core.forms import AttachmentForm, apply_errors
+from weibao.core.models import Attachment
+from weibao.core.pages import paginate, render_list
+from weibao.core.services import attachment_store
+from weibao.education import coverage as coverage_module
+from weibao.education import services
+from weibao.education.forms import (
+    CaseDecisionForm,
+    CaseFilterForm,
+    CaseForm,
+    CoverageFilterForm,
+    CoverageRuleForm,
+    ExportForm,
+    SessionFilterForm,
+    SessionForm,
+    SessionImportForm,
+    TermForm,
+    TopicForm,
+)
+from weibao.education.models import Session, TeachingCase, Term, Topic
+
+IMPORT_ERRORS_SESSION_KEY = "education_import_errors"
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views are all behind login_required)."""
+    return cast(User, request.user)
+
+
+def _get_session_for_user(request: HttpRequest, pk: int) -> Session:
+    sessions = Session.objects.for_user(_user(request)).select_related(
+        "school__organisation", "division", "organiser", "speaker_unit", "appointment__person",
+        "duty_record",
+    )  # fmt: skip
+    return get_object_or_404(sessions, pk=pk)
+
+
+def _get_case_for_user(request: HttpRequest, pk: int) -> TeachingCase:
+    cases = TeachingCase.objects.for_user(_user(request)).select_related(
+        "proposing_unit", "proposed_by", "approver"
+    )
+    return get_object_or_404(cases, pk=pk)
+
+
+def _get_term(pk: int) -> Term:
+    return get_object_or_404(Term, pk=pk)
+
+
+def _get_topic(pk: int) -> Topic:
+    return get_object_or_404(Topic, pk=pk)
+
+
+def _require(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _status(form: Any) -> int:
+    return 400 if form.errors else 200
+
+
+# Sessions --------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("education.view_sessions", raise_exception=True)
+def session_list(request: HttpRequest) -> HttpResponse:
+    form = SessionFilterForm(request.GET or None, user=_user(request))
+    sessions = form.filter(Session.objects.for_user(_user(request)))
+    sessions = sessions.select_related(
+        "school__organisation", "division", "speaker_unit"
+    ).prefetch_related("topics")
+    context = {"form": form, "page": paginate(request, sessions), "today": timezone.localdate()}
+    return render_list(
+        request, "education/session_list.html", "education/_session_table.html", context
+    )
+
+
+@login_required
+@permission_required("education.add_session", raise_exception=True)
+def session_create(request: HttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None, user=_user(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(actor=_user(request), data=form.service_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The session was recorded."))
+            return redirect(session)
+    return render(request, "education/session_form.html", {"form": form}, status=_status(form))
+
+
+def _render_session(request: HttpRequest, session: Session, upload: Any = None) -> HttpResponse:
+    can_change = request.user.has_perm("education.change_session", session)
+    context = {
+        "session": session,
+        "topics": session.topics.all(),
+        "cases": TeachingCase.objects.for_user(_user(request)).filter(sessions=session),
+        "attachments": Attachment.objects.for_owner(session).order_by("created_at"),
+        "can_change": can_change,
+        "upload_form": upload or (AttachmentForm() if can_change else None),
+    }
+    status = 400 if upload is not None and upload.errors else 200
+    return render(request, "education/session_detail.html", context, status=status)
+
+
+@login_required
+@permission_required("education.view_sessions", raise_exception=True)
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_session(request, _get_session_for_user(request, pk))
+
+
+@login_required
+@permission_required("education.view_sessions", raise_exception=True)
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session_for_user(request, pk)
+    _require(request, "education.change_session", session)
+    form = SessionForm(request.POST or None, instance=session, user=_user(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(actor=_user(request), session=session, data=form.service_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(session)
+    context = {"form": form, "session": session}
+    return render(request, "education/session_form.html", context, status=_status(form))
+
+
+@login_required
+@require_POST
+@permission_required("education.view_sessions", raise_exception=True)
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _get_session_for_user(request, pk)
+    _require(request, "education.change_session", session)
+    services.session_delete(actor=_user(request), session=session)
+    messages.success(request, _("The session was deleted."))
+    return redirect("education:session_list")
+
+
+@login_required
+@require_POST
+@permission_required("education.view_sessions", raise_exception=True)
+def session_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a photo or the sign-in sheet."""
+    session = _get_session_for_user(request, pk)
+    _require(request, "education.change_session", session)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment_store(actor=_user(request), upload=form.cleaned_data["file"], owner=session)
+        messages.success(request, _("The file was attached."))
+        return redirect(session)
+    return _render_session(request, session, upload=form)
+
+
+@login_required
+@permission_required("education.import_sessions", raise_exception=True)
+def session_import(request: HttpRequest) -> HttpResponse:
+    """Upload a term's sessions of one school; on errors show them all (nothing is written)."""
+    form = SessionImportForm(request.POST or None, request.FILES or None, user=_user(request))
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.sessions_import(
+                actor=_user(request),
+                upload=form.cleaned_data["file"],
+                term=form.cleaned_data["term"],
+                school=form.cleaned_data["school"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            if report.clean:
+                request.session.pop(IMPORT_ERRORS_SESSION_KEY, None)
+                messages.success(
+                    request,
+                    _("%(n)d sessions were imported.") % {"n": report.created},
+                )
+            else:
+                request.session[IMPORT_ERRORS_SESSION_KEY] = [
+                    [error.row, error.column, error.message] for error in report.errors
+                ]
+    failed = bool(form.errors) or (report is not None and not report.clean)
+    context = {"form": form, "report": report}
+    return render(request, "education/session_import.html", context, status=400 if failed else 200)
+
+
+@login_required
+@permission_required("education.import_sessions", raise_exception=True)
+def session_import_errors(request: HttpRequest) -> HttpResponse:
+    rows = request.session.get(IMPORT_ERRORS_SESSION_KEY)
+    if not rows:
+        messages.info(request, _("There are no import errors to download."))
+        return redirect("education:session_import")
+    errors = [spreadsheets.RowError(row, column, message) for row, column, message in rows]
+    return _xlsx(spreadsheets.errors_bytes(errors), "session-import-errors.xlsx")
+
+
+@login_required
+@permission_required("education.import_sessions", raise_exception=True)
+def session_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(services.sessions_template(), "law-education-sessions-template.xlsx")
+
+
+# Coverage --------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("education.view_coverage", raise_exception=True)
+def coverage(request: HttpRequest) -> HttpResponse:
+    form = CoverageFilterForm(request.GET or None)
+    term, filters = form.chosen()
+    report = coverage_module.coverage_report(term, filters) if term is not None else None
+    context = {
+        "form": form,
+        "report": report,
+        "option": coverage_module.chart_option(report) if report else None,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "education/coverage.html", context, status=_status(form))
+
+
+@login_required
+@permission_required("education.export_coverage", raise_exception=True)
+def coverage_export(request: HttpRequest) -> HttpResponse:
+    """Ask the purpose, then download the coverage (the page's filters, from the query)."""
+    filter_form = CoverageFilterForm(request.GET or None)
+    term, filters = filter_form.chosen()
+    if term is None:
+        messages.error(request, _("Choose a term first."))
+        return redirect("education:coverage")
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = coverage_module.coverage_report(term, filters)
+        try:
+            content = coverage_module.coverage_export(
+                actor=_user(request), report=report, purpose=form.cleaned_data["purpose"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return _xlsx(content, f"law-education-coverage-{timezone.localdate():%Y%m%d}.xlsx")
+    context = {"form": form, "term": term, "query": request.GET.urlencode()}
+    return render(request, "education/coverage_export.html", context, status=_status(form))
+
+
+# Terms, the coverage rule and topics -------------------------------------------------------------
+
+
+@login_required
+@permission_required("education.view_coverage", raise_exception=True)
+def term_list(request: HttpRequest) -> HttpResponse:
+    can_manage = request.user.has_perm("education.manage_terms")
+    form = TermForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        _require(request, "education.manage_terms")
+        assert form is not None
+        if form.is_valid():
+            try:
+                services.term_create(actor=_user(request), data=form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The term was added."))
+                return redirect("education:term_list")
+    terms = Term.objects.prefetch_related("rules__set_by")
+    context = {"terms": terms, "form": form, "can_manage": can_manage}
+    return render(request, "education/terms.html", context, status=_status(form) if form else 200)
+
+
+@login_required
+@permission_required("education.manage_terms", raise_exception=True)
+def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _get_term(pk)
+    form = TermForm(request.POST or None, instance=term)
+    rule = term.rule
+    rule_form = CoverageRuleForm(
+        initial={
+            "min_pupil_sessions": rule.min_pupil_sessions,
+            "min_parent_sessions": rule.min_parent_sessions,
+            "kindergarten_parent_sessions": rule.kindergarten_parent_sessions,
+        }
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.term_update(actor=_user(request), term=term, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("education:term_list")
+    context = {"form": form, "term": term, "rule_form": rule_form}
+    return render(request, "education/term_form.html", context, status=_status(form))
+
+
+@login_required
+@require_POST
+@permission_required("education.manage_terms", raise_exception=True)
+def rule_set(request: HttpRequest, pk: int) -> HttpResponse:
+    term = _get_term(pk)
+    rule_form = CoverageRuleForm(request.POST)
+    if rule_form.is_valid():
+        try:
+            services.coverage_rule_set(actor=_user(request), term=term, data=rule_form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(rule_form, exc)
+        else:
+            messages.success(request, _("The coverage rule was saved."))
+            return redirect("education:term_list")
+    context = {"form": TermForm(instance=term), "term": term, "rule_form": rule_form}
+    return render(request, "education/term_form.html", context, status=400)
+
+
+@login_required
+@permission_required("education.view_sessions", raise_exception=True)
+def topic_list(request: HttpRequest) -> HttpResponse:
+    can_manage = request.user.has_perm("education.manage_topics")
+    form = TopicForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        _require(request, "education.manage_topics")
+        assert form is not None
+        if form.is_valid():
+            try:
+                services.topic_create(actor=_user(request), data=form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The topic was added."))
+                return redirect("education:topic_list")
+    context = {"topics": Topic.objects.all(), "form": form, "can_manage": can_manage}
+    return render(request, "education/topics.html", context, status=_status(form) if form else 200)
+
+
+@login_required
+@permission_required("education.manage_topics", raise_exception=True)
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _get_topic(pk)
+    form = TopicForm(request.POST or None, instance=topic)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_update(actor=_user(request), topic=topic, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("education:topic_list")
+    context = {"form": form, "topic": topic}
+    return render(request, "education/topic_form.html", context, status=_status(form))
+
+
+# The case library ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("education.view_cases", raise_exception=True)
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    cases = form.filter(TeachingCase.objects.for_user(_user(request)))
+    cases = cases.select_related("proposing_unit").prefetch_related("topics")
+    context = {"form": form, "page": paginate(request, cases)}
+    return render_list(request, "education/case_list.html", "education/_case_table.html", context)
+
+
+def _case_form_response(
+    request: HttpRequest, form: CaseForm, case: TeachingCase | None, warnings: list[str]
+) -> HttpResponse:
+    context = {"form": form, "case": case, "warnings": warnings}
+    return render(request, "education/case_form.html", context, status=_status(form))
+
+
+@login_required
+@permission_required("education.propose_case", raise_exception=True)
+def case_create(request: HttpRequest) -> HttpResponse:
+    form = CaseForm(request.POST or None)
+    warnings: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_propose(
+                actor=_user(request),
+                data=form.service_data(),
+                confirmed=form.cleaned_data["confirm"],
+            )
+        except services.PrivacyWarning as exc:
+            warnings = exc.report.warning_messages
+            apply_errors(form, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The case was proposed; a county coordinator reviews it."))
+            return redirect(case)
+    return _case_form_response(request, form, None, warnings)
+
+
+def _render_case(request: HttpRequest, case: TeachingCase, **forms: Any) -> HttpResponse:
+    can_change = request.user.has_perm("education.change_case", case)
+    can_decide = (
+        request.user.has_perm("education.approve_case", case)
+        and case.status == TeachingCase.Status.PROPOSED
+    )
+    context = {
+        "case": case,
+        "topics": case.topics.all(),
+        "attachments": Attachment.objects.for_owner(case).order_by("created_at"),
+        "can_change": can_change,
+        "upload_form": forms.get("upload_form") or (AttachmentForm() if can_change else None),
+        "decision_form": forms.get("decision_form") or (CaseDecisionForm() if can_decide else None),
+    }
+    return render(request, "education/case_detail.html", context, status=400 if forms else 200)
+
+
+@login_required
+@permission_required("education.view_cases", raise_exception=True)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, _get_case_for_user(request, pk))
+
+
+@login_required
+@permission_required("education.view_cases", raise_exception=True)
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case_for_user(request, pk)
+    _require(request, "education.change_case", case)
+    form = CaseForm(request.POST or None, instance=case)
+    warnings: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(
+                actor=_user(request),
+                case=case,
+                data=form.service_data(),
+                confirmed=form.cleaned_data["confirm"],
+            )
+        except services.PrivacyWarning as exc:
+            warnings = exc.report.warning_messages
+            apply_errors(form, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(case)
+    return _case_form_response(request, form, case, warnings)
+
+
+@login_required
+@require_POST
+@permission_required("education.view_cases", raise_exception=True)
+def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case_for_user(request, pk)
+    _require(request, "education.approve_case", case)
+    form = CaseDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_decide(
+                actor=_user(request),
+                case=case,
+                publish=form.cleaned_data["publish"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect(case)
+    return _render_case(request, case, decision_form=form)
+
+
+@login_required
+@require_POST
+@permission_required("education.view_cases", raise_exception=True)
+def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case_for_user(request, pk)
+    _require(request, "education.change_case", case)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment_store(actor=_user(request), upload=form.cleaned_data["file"], owner=case)
+        messages.success(request, _("The file was attached."))
+        return redirect(case)
+    return _render_case(request, case, upload_form=form)
