@@ -21,6 +21,7 @@ EXTENSIONS: list[str] = [
     "weibao.notices.demo.seed",
     "weibao.legalvp.demo.seed",
     "weibao.education.demo.seed",
+    "weibao.staffchecks.demo.seed",
     "weibao.casework.demo.seed",
 ]
 

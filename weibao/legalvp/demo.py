@@ -92,7 +92,7 @@ def _id_number(rng: random.Random, sex: str) -> str:
             seq += 1
         number = idnumber.make(names.ID_PREFIX, birth, seq)
         idnumber.parse(number)
-        if not Person.objects.filter(id_number_hash=crypto.blind_index(number)).exists():
+        if not Person.objects.by_id_hash(crypto.blind_index(number)).exists():
             return number
 
 

@@ -110,7 +110,7 @@ def _person_for(
             _("A legal vice-principal must be an adult; this ID number is a minor's.")
         )
         return None
-    existing = Person.objects.filter(id_number_hash=crypto.blind_index(parsed.number)).first()
+    existing = Person.objects.by_id_hash(crypto.blind_index(parsed.number)).first()
     if existing is not None:
         return existing
     if errors:

@@ -157,7 +157,7 @@ def _person_by_number(user: User, text: str) -> Person:
             number = idnumber.parse(text).number
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
-        found = people.filter(id_number_hash=crypto.blind_index(number)).first()
+        found = people.by_id_hash(crypto.blind_index(number)).first()
     if found is None:
         raise ValidationError(
             _("No one with this number is in the records you can see; register them first.")

@@ -205,7 +205,7 @@ def _check_duplicate(actor: User, person: Person) -> None:
     if not person.id_number_hash:
         return
     existing = (
-        Person.objects.filter(id_number_hash=person.id_number_hash)
+        Person.objects.by_id_hash(person.id_number_hash)
         .exclude(pk=person.pk)
         .select_related("registered_by")
         .first()
@@ -347,7 +347,7 @@ def person_search(queryset: PersonQuerySet, q: str, *, actor: User | None = None
         parsed = None
     if parsed is not None:
         record(AuditEvent.Action.SEARCH, actor=actor, id_number=parsed.number)
-        return queryset.filter(id_number_hash=crypto.blind_index(parsed.number))
+        return queryset.by_id_hash(crypto.blind_index(parsed.number))
     condition = Q(name__icontains=text)
     latin = text.replace(" ", "").lower()
     if latin.isascii() and latin.isalpha():

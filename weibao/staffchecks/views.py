@@ -1,0 +1,527 @@
+"""Staff checks pages: rosters and their uploads, check requests and results, the register's
+possible matches for the police, and the compliance page."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from weibao.accounts.models import Organisation, User
+from weibao.audit.models import AuditEvent
+from weibao.audit.services import record
+from weibao.core import documents, spreadsheets
+from weibao.core.forms import apply_errors
+from weibao.core.pages import paginate, render_list
+from weibao.staffchecks import services
+from weibao.staffchecks.forms import (
+    ActionForm,
+    BatchForm,
+    ConfirmForm,
+    PurposeForm,
+    SpreadsheetForm,
+    StaffForm,
+)
+from weibao.staffchecks.models import (
+    CheckBatch,
+    CheckItem,
+    OffenderRecord,
+    RegisterImport,
+    RosterUpload,
+    StaffMember,
+    units_for_user,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _get_unit_for_user(request: HttpRequest, pk: int) -> Organisation:
+    return get_object_or_404(units_for_user(_user(request)), pk=pk)
+
+
+def _get_staff_for_user(request: HttpRequest, pk: int) -> StaffMember:
+    staff = StaffMember.objects.for_user(_user(request)).select_related("person", "unit")
+    return get_object_or_404(staff, pk=pk)
+
+
+def _get_upload_for_user(request: HttpRequest, pk: int) -> RosterUpload:
+    uploads = RosterUpload.objects.for_user(_user(request)).select_related("unit")
+    return get_object_or_404(uploads, pk=pk)
+
+
+def _get_batch_for_user(request: HttpRequest, pk: int) -> CheckBatch:
+    batches = CheckBatch.objects.for_user(_user(request)).select_related("unit")
+    return get_object_or_404(batches, pk=pk)
+
+
+def _get_item_for_user(request: HttpRequest, pk: int) -> CheckItem:
+    items = CheckItem.objects.for_user(_user(request)).select_related("batch__unit", "staff")
+    return get_object_or_404(items, pk=pk)
+
+
+def _get_match_for_user(request: HttpRequest, pk: int) -> CheckItem:
+    items = CheckItem.objects.possible_for_police(_user(request)).select_related("batch__unit")
+    return get_object_or_404(items, pk=pk)
+
+
+def _require(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.has_perm("staffchecks.view_staffchecks"):
+        if units_for_user(user).filter(pk=user.organisation_id).exists():
+            return redirect("staffchecks:roster", user.organisation_id)
+        return redirect("staffchecks:batch_list")
+    if user.has_perm("staffchecks.view_register"):
+        return redirect("staffchecks:register")
+    raise PermissionDenied
+
+
+# Rosters ------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def roster(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = _get_unit_for_user(request, unit_id)
+    staff = StaffMember.objects.for_user(_user(request)).filter(unit=unit)
+    status = request.GET.get("status", "active")
+    if status in StaffMember.Status.values:
+        staff = staff.filter(status=status)
+    context = {
+        "unit": unit,
+        "status": status,
+        "page": paginate(request, staff.select_related("person")),
+        "can_manage": request.user.has_perm("staffchecks.manage_roster", unit),
+        "can_request": request.user.has_perm("staffchecks.request_check", unit),
+        "upload_form": SpreadsheetForm(),
+        "staff_form": StaffForm(),
+        "uploads": RosterUpload.objects.filter(unit=unit)[:5],
+    }
+    return render_list(
+        request, "staffchecks/roster.html", "staffchecks/_roster_table.html", context
+    )
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def roster_template(request: HttpRequest, unit_id: int) -> HttpResponse:
+    _get_unit_for_user(request, unit_id)
+    content = spreadsheets.template_bytes(_("Staff roster"), services.ROSTER_COLUMNS)
+    return _xlsx(content, "staff-roster-template.xlsx")
+
+
+@login_required
+@require_POST
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def roster_upload(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = _get_unit_for_user(request, unit_id)
+    _require(request, "staffchecks.manage_roster", unit)
+    form = SpreadsheetForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            upload = services.roster_upload(
+                actor=_user(request), unit=unit, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect(upload)
+    context = {"unit": unit, "form": form}
+    return render(request, "staffchecks/upload_form.html", context, status=400)
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def staff_add(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = _get_unit_for_user(request, unit_id)
+    _require(request, "staffchecks.manage_roster", unit)
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_add(actor=_user(request), unit=unit, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The person was added to the roster."))
+            return redirect("staffchecks:roster", unit.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "staffchecks/staff_form.html", {"unit": unit, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def staff_left(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = _get_staff_for_user(request, pk)
+    _require(request, "staffchecks.manage_roster", staff.unit)
+    try:
+        services.staff_mark_left(actor=_user(request), staff=staff)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The person was marked as having left."))
+    return redirect("staffchecks:roster", staff.unit_id)
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _get_upload_for_user(request, pk)
+    context = {
+        "upload": upload,
+        "can_manage": request.user.has_perm("staffchecks.manage_roster", upload.unit),
+        "more_errors": max(0, upload.bad_rows and len(upload.errors) - services.STORED_ERRORS),
+    }
+    return render(request, "staffchecks/upload_detail.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def upload_import(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _get_upload_for_user(request, pk)
+    _require(request, "staffchecks.manage_roster", upload.unit)
+    try:
+        count = services.roster_upload_import(actor=_user(request), roster=upload)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(upload)
+    messages.success(request, _("%(n)d people were added to the roster.") % {"n": count})
+    return redirect("staffchecks:roster", upload.unit_id)
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def upload_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _get_upload_for_user(request, pk)
+    _require(request, "staffchecks.manage_roster", upload.unit)
+    content = services.roster_upload_errors_bytes(actor=_user(request), roster=upload)
+    return _xlsx(content, f"roster-rows-to-fix-{upload.pk}.xlsx")
+
+
+# Check requests and results ------------------------------------------------------------------
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    batches = CheckBatch.objects.for_user(_user(request)).select_related("unit")
+    context = {
+        "page": paginate(request, batches),
+        "can_request_all": request.user.has_perm("staffchecks.request_all"),
+        "year": timezone.localdate().year,
+    }
+    return render_list(
+        request, "staffchecks/batch_list.html", "staffchecks/_batch_table.html", context
+    )
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def batch_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = _get_unit_for_user(request, unit_id)
+    _require(request, "staffchecks.request_check", unit)
+    form = BatchForm(request.POST or None, request.FILES or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_create(
+                actor=_user(request),
+                unit=unit,
+                kind=form.cleaned_data["kind"],
+                consent_confirmed=form.cleaned_data["consent_confirmed"],
+                consent_note=form.cleaned_data["consent_note"],
+                staff=form.cleaned_data["staff"],
+                applicants=form.cleaned_data.get("file"),
+            )
+        except services.RegisterFileError as exc:
+            apply_errors(form, exc)
+            return render(
+                request,
+                "staffchecks/batch_form.html",
+                {"unit": unit, "form": form, "row_errors": exc.row_errors},
+                status=400,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The check request was created; run it when ready."))
+            return redirect(batch)
+    status = 400 if form.errors else 200
+    return render(
+        request, "staffchecks/batch_form.html", {"unit": unit, "form": form}, status=status
+    )
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    services.batch_view(actor=_user(request), batch=batch)
+    items = batch.items.select_related("staff")
+    context = {
+        "batch": batch,
+        "page": paginate(request, items, per_page=50),
+        "can_run": request.user.has_perm("staffchecks.request_check", batch)
+        and batch.status == CheckBatch.Status.OPEN,
+        "can_act": request.user.has_perm("staffchecks.record_action", batch),
+        "action_form": ActionForm(),
+        "upload_form": SpreadsheetForm(),
+    }
+    return render_list(
+        request, "staffchecks/batch_detail.html", "staffchecks/_item_table.html", context
+    )
+
+
+@login_required
+@require_POST
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def batch_run(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    _require(request, "staffchecks.request_check", batch)
+    try:
+        job = services.batches_run_start(actor=_user(request), batches=[batch])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(batch)
+    return redirect("core:job_detail", job.pk)
+
+
+@login_required
+@require_POST
+@permission_required("staffchecks.request_all", raise_exception=True)
+def annual_run_all(request: HttpRequest) -> HttpResponse:
+    """One click: open this year's annual re-check where missing, and run every open one the
+    user oversees, as one job."""
+    user = _user(request)
+    year = timezone.localdate().year
+    services.annual_open_all(year=year, actor=user)
+    units = units_for_user(user)
+    batches = list(
+        CheckBatch.objects.filter(
+            unit__in=units, kind=CheckBatch.Kind.ANNUAL, year=year, status=CheckBatch.Status.OPEN
+        ).select_related("unit")
+    )
+    try:
+        job = services.batches_run_start(actor=user, batches=batches)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("staffchecks:batch_list")
+    return redirect("core:job_detail", job.pk)
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def batch_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    content = services.batch_letter(actor=_user(request), batch=batch)
+    response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="check-result-{batch.pk}.docx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def item_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_item_for_user(request, pk)
+    content = services.batch_letter(actor=_user(request), batch=item.batch, item=item)
+    response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="check-result-{item.pk}.docx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def batch_print(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    services.batch_view(actor=_user(request), batch=batch, via="print")
+    doc = services.letter_document(batch)
+    return render(request, "staffchecks/letter_print.html", {"batch": batch, "doc": doc})
+
+
+@login_required
+@require_POST
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def batch_national(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    _require(request, "staffchecks.request_check", batch)
+    form = SpreadsheetForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            count = services.national_results_enter(
+                actor=_user(request), batch=batch, upload=form.cleaned_data["file"]
+            )
+        except services.RegisterFileError as exc:
+            messages.error(request, " ".join(exc.messages))
+            for error in exc.row_errors[:50]:
+                messages.error(request, str(error))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)d results were entered.") % {"n": count})
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(batch)
+
+
+@login_required
+@require_POST
+@permission_required("staffchecks.view_staffchecks", raise_exception=True)
+def item_action(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_item_for_user(request, pk)
+    _require(request, "staffchecks.record_action", item)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_record_action(
+                actor=_user(request), item=item, action=form.cleaned_data["action"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The action was recorded."))
+    else:
+        messages.error(request, _("Choose the action taken."))
+    return redirect(item.batch)
+
+
+# The register and possible matches -----------------------------------------------------------
+
+
+@login_required
+@permission_required("staffchecks.view_register", raise_exception=True)
+def register(request: HttpRequest) -> HttpResponse:
+    form = SpreadsheetForm(request.POST or None, request.FILES or None)
+    row_errors: list[spreadsheets.RowError] = []
+    if request.method == "POST":
+        _require(request, "staffchecks.import_register")
+        if form.is_valid():
+            try:
+                batch = services.register_import(
+                    actor=_user(request), upload=form.cleaned_data["file"]
+                )
+            except services.RegisterFileError as exc:
+                apply_errors(form, exc)
+                row_errors = exc.row_errors
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("%(n)d register records were imported.") % {"n": batch.rows}
+                )
+                return redirect("staffchecks:register")
+    context = {
+        "form": form,
+        "row_errors": row_errors[:200],
+        "more_errors": max(0, len(row_errors) - 200),
+        "imports": RegisterImport.objects.for_user(_user(request)).select_related(
+            "organisation", "imported_by"
+        )[:20],
+        "records": OffenderRecord.objects.for_user(_user(request)).count(),
+        "pending": CheckItem.objects.possible_for_police(_user(request)).count(),
+    }
+    return render(request, "staffchecks/register.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("staffchecks.view_register", raise_exception=True)
+def register_template(request: HttpRequest) -> HttpResponse:
+    content = spreadsheets.template_bytes(_("Register"), services.REGISTER_COLUMNS)
+    return _xlsx(content, "register-template.xlsx")
+
+
+@login_required
+@permission_required("staffchecks.confirm_match", raise_exception=True)
+def matches(request: HttpRequest) -> HttpResponse:
+    items = CheckItem.objects.possible_for_police(_user(request)).select_related(
+        "batch__unit", "matched_record"
+    )
+    page = paginate(request, items)
+    # The page shows names and register categories: a look at the register, logged.
+    record(
+        AuditEvent.Action.VIEW,
+        actor=_user(request),
+        target_repr=_("possible matches"),
+        items=[item.pk for item in page],
+    )
+    context = {"page": page, "form": ConfirmForm()}
+    return render_list(
+        request, "staffchecks/matches.html", "staffchecks/_match_table.html", context
+    )
+
+
+@login_required
+@require_POST
+@permission_required("staffchecks.confirm_match", raise_exception=True)
+def match_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_match_for_user(request, pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_confirm(
+                actor=_user(request),
+                item=item,
+                barred=form.cleaned_data["decision"] == "barred",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The decision was recorded and the unit told."))
+    else:
+        messages.error(request, _("Choose a decision."))
+    return redirect("staffchecks:matches")
+
+
+# Compliance --------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("staffchecks.view_compliance", raise_exception=True)
+def compliance(request: HttpRequest) -> HttpResponse:
+    data = services.compliance(user=_user(request))
+    context = {"data": data, "form": PurposeForm()}
+    return render(request, "staffchecks/compliance.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("staffchecks.export_compliance", raise_exception=True)
+def compliance_export(request: HttpRequest) -> HttpResponse:
+    form = PurposeForm(request.POST)
+    if form.is_valid():
+        try:
+            content = services.compliance_export(
+                actor=_user(request), purpose=form.cleaned_data["purpose"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return _xlsx(content, f"staff-checks-compliance-{timezone.localdate()}.xlsx")
+    data = services.compliance(user=_user(request))
+    return render(request, "staffchecks/compliance.html", {"data": data, "form": form}, status=400)

@@ -1,0 +1,39 @@
+"""The home page's "waiting for you" lines for staff checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from weibao.accounts.models import User
+from weibao.core.services import WaitingItem
+from weibao.staffchecks.models import CheckBatch, CheckItem, sees_register
+
+
+def waiting(user: User) -> Iterable[WaitingItem]:
+    if not user.is_authenticated:
+        return []
+    items: list[WaitingItem] = []
+    if sees_register(user):
+        count = CheckItem.objects.possible_for_police(user).count()
+        items.append(
+            WaitingItem(_("Possible matches to confirm"), count, reverse("staffchecks:matches"))
+        )
+    if user.has_perm("staffchecks.view_staffchecks"):
+        own = CheckItem.objects.barred_without_action().filter(batch__unit_id=user.organisation_id)
+        items.append(
+            WaitingItem(
+                _("Staff check results needing action"),
+                own.count(),
+                reverse("staffchecks:batch_list"),
+            )
+        )
+        opened = CheckBatch.objects.filter(
+            unit_id=user.organisation_id, status=CheckBatch.Status.OPEN
+        )
+        items.append(
+            WaitingItem(_("Staff checks to run"), opened.count(), reverse("staffchecks:batch_list"))
+        )
+    return items
