@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, Role, User
 from weibao.atrisk.grading import CrimeClass, Grade
@@ -83,7 +84,7 @@ class FileFilterForm(forms.Form):
         help_text=_("Name, pinyin, initials, or a whole ID number"),
     )
     grade = forms.ChoiceField(
-        label=_("Grade"),
+        label=pgettext_lazy("risk", "Grade"),
         required=False,
         choices=[("", _("any")), *Grade.choices],
         widget=QuickSelect,

@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
@@ -318,7 +318,11 @@ class AtRiskFile(models.Model):
         related_name="atrisk_files",
     )
     grade = models.CharField(
-        _("grade"), max_length=4, choices=Grade.choices, default=Grade.WATCH, editable=False
+        pgettext_lazy("risk", "grade"),
+        max_length=4,
+        choices=Grade.choices,
+        default=Grade.WATCH,
+        editable=False,
     )
     grade_rule = models.CharField(_("grading rule"), max_length=60, blank=True, editable=False)
     grade_reason = models.CharField(_("why this grade"), max_length=300, blank=True, editable=False)

@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from weibao.accounts.models import Division, Organisation, Role, User
 from weibao.atrisk.grading import (
@@ -1146,7 +1147,7 @@ def file_export(*, actor: User, files: Any, purpose: str) -> tuple[bytes, int]:
             _("Age"),
             _("School"),
             _("Township"),
-            _("Grade"),
+            pgettext("risk", "Grade"),
             _("Risk score"),
             _("Responsible worker"),
             _("Opened on"),

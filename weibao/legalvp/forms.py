@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
 from weibao.legalvp.models import (
@@ -190,7 +191,9 @@ class DutyRecordForm(forms.ModelForm):
 class EvaluationForm(forms.Form):
     school = SchoolChoiceField(label=capfirst(_("school")), queryset=School.objects.none())
     year = forms.IntegerField(label=capfirst(_("year")), min_value=2000, max_value=2100)
-    grade = forms.ChoiceField(label=capfirst(_("grade")), choices=Evaluation.Grade.choices)
+    grade = forms.ChoiceField(
+        label=capfirst(pgettext_lazy("evaluation", "grade")), choices=Evaluation.Grade.choices
+    )
     comments = forms.CharField(
         label=capfirst(_("comments")), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

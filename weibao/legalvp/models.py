@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
 from weibao.people.models import Person
@@ -384,7 +385,9 @@ class Evaluation(models.Model):
         related_name="legalvp_evaluations",
     )
     year = models.PositiveIntegerField(_("year"))
-    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
+    grade = models.CharField(
+        pgettext_lazy("evaluation", "grade"), max_length=12, choices=Grade.choices
+    )
     comments = models.TextField(_("comments"), blank=True)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

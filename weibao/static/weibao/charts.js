@@ -7,7 +7,8 @@
       var source = document.getElementById(element.dataset.chart);
       if (!source || !window.echarts) return;
       var chart = window.echarts.init(element, null, { renderer: "svg" });
-      chart.setOption(JSON.parse(source.textContent));
+      // No animation: the chart is read and printed, and screenshots catch it finished.
+      chart.setOption(Object.assign({ animation: false }, JSON.parse(source.textContent)));
       element.dataset.drawn = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });
