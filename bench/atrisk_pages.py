@@ -30,9 +30,17 @@ from harness import ROOT, Session, demo_server, manage, report
 
 SEED_ATRISK = """
 import time
+from django.apps import apps
 from django.utils import timezone
 from weibao.atrisk import demo
 from weibao.atrisk.models import AtRiskFile, MisconductEvent
+from weibao.demo.extensions import REFERENCE_DATA
+# seed_demo built the at-risk part at the base scale: empty it (and casework, which refers to
+# its files) so that it is built again at the benchmark's scale.
+for label in ("casework", "atrisk"):
+    for model in reversed(list(apps.get_app_config(label).get_models())):
+        if model._meta.label_lower not in REFERENCE_DATA:
+            model._base_manager.all().delete()
 started = time.perf_counter()
 demo.seed(seed=2026, scale={scale}, as_of=timezone.localdate(), progress=print)
 print(f"at-risk files {{AtRiskFile.objects.count()}}, events {{MisconductEvent.objects.count()}}, "

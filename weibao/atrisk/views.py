@@ -35,7 +35,7 @@ from weibao.atrisk.models import (
     SealedQueryApplication,
 )
 from weibao.core.forms import apply_errors
-from weibao.core.pages import paginate, render_list
+from weibao.core.pages import download, paginate, render_list
 from weibao.core.spreadsheets import XLSX_CONTENT_TYPE
 
 
@@ -651,10 +651,8 @@ def export(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
             name = f"atrisk-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
+            return download(content, name, XLSX_CONTENT_TYPE)
     context = {"form": form, "count": files.count()}
     return render(request, "atrisk/export.html", context, status=400 if form.errors else 200)
 

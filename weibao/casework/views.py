@@ -26,7 +26,7 @@ from weibao.casework.models import (
 from weibao.casework.policy import may_see_investigation, may_see_reporter
 from weibao.core.documents import DOCX_CONTENT_TYPE
 from weibao.core.forms import apply_errors
-from weibao.core.pages import paginate, render_list
+from weibao.core.pages import download, paginate, render_list
 
 
 def _user(request: HttpRequest) -> User:
@@ -60,13 +60,6 @@ def _get_suggestion_for_user(request: HttpRequest, pk: int) -> Suggestion:
 def _get_order_for_user(request: HttpRequest, pk: int) -> GuardianOrder:
     orders = GuardianOrder.objects.for_user(_user(request)).select_related("issuer", "child")
     return get_object_or_404(orders, pk=pk)
-
-
-def _docx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.docx"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # Reports -----------------------------------------------------------------------------------------
@@ -497,7 +490,9 @@ def suggestion_assess(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestion_docx(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = _get_suggestion_for_user(request, pk)
     content = services.suggestion_document(actor=_user(request), suggestion=suggestion)
-    return _docx(content, f"suggestion-{suggestion.year}-{suggestion.serial}")
+    return download(
+        content, f"suggestion-{suggestion.year}-{suggestion.serial}.docx", DOCX_CONTENT_TYPE
+    )
 
 
 @login_required
@@ -578,7 +573,7 @@ def followup_record(request: HttpRequest, pk: int, followup_pk: int) -> HttpResp
 def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
     order = _get_order_for_user(request, pk)
     content = services.order_document(actor=_user(request), order=order)
-    return _docx(content, f"order-{order.year}-{order.serial}")
+    return download(content, f"order-{order.year}-{order.serial}.docx", DOCX_CONTENT_TYPE)
 
 
 @login_required

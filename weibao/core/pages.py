@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 
 PAGE_SIZE = 25
 
@@ -24,3 +25,12 @@ def render_list(
     if getattr(request, "htmx", False):
         return render(request, partial, context)
     return render(request, template, context)
+
+
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A generated file (Excel, Word) as a download: the name encoded for any language, and
+    never cached, since these files hold personal data."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -18,7 +18,7 @@ from weibao.accounts.models import User
 from weibao.core import spreadsheets
 from weibao.core.forms import AttachmentForm, apply_errors
 from weibao.core.models import Attachment
-from weibao.core.pages import paginate, render_list
+from weibao.core.pages import download, paginate, render_list
 from weibao.core.services import attachment_store
 from weibao.education import coverage as coverage_module
 from weibao.education import services
@@ -71,13 +71,6 @@ def _get_topic(pk: int) -> Topic:
 def _require(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _status(form: Any) -> int:
@@ -220,13 +213,21 @@ def session_import_errors(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("There are no import errors to download."))
         return redirect("education:session_import")
     errors = [spreadsheets.RowError(row, column, message) for row, column, message in rows]
-    return _xlsx(spreadsheets.errors_bytes(errors), "session-import-errors.xlsx")
+    return download(
+        spreadsheets.errors_bytes(errors),
+        "session-import-errors.xlsx",
+        spreadsheets.XLSX_CONTENT_TYPE,
+    )
 
 
 @login_required
 @permission_required("education.import_sessions", raise_exception=True)
 def session_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(services.sessions_template(), "law-education-sessions-template.xlsx")
+    return download(
+        services.sessions_template(),
+        "law-education-sessions-template.xlsx",
+        spreadsheets.XLSX_CONTENT_TYPE,
+    )
 
 
 # Coverage --------------------------------------------------------------------------------------
@@ -266,7 +267,11 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            return _xlsx(content, f"law-education-coverage-{timezone.localdate():%Y%m%d}.xlsx")
+            return download(
+                content,
+                f"law-education-coverage-{timezone.localdate():%Y%m%d}.xlsx",
+                spreadsheets.XLSX_CONTENT_TYPE,
+            )
     context = {"form": form, "term": term, "query": request.GET.urlencode()}
     return render(request, "education/coverage_export.html", context, status=_status(form))
 

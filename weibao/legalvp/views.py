@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from weibao.accounts.models import User
 from weibao.core.documents import DOCX_CONTENT_TYPE, chinese_date
 from weibao.core.forms import apply_errors
-from weibao.core.pages import paginate, render_list
+from weibao.core.pages import download, paginate, render_list
 from weibao.core.spreadsheets import XLSX_CONTENT_TYPE
 from weibao.legalvp import services
 from weibao.legalvp.forms import (
@@ -204,9 +204,7 @@ def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _get_appointment_for_user(request, pk)
     content = services.letter_download(actor=_user(request), appointment=appointment)
-    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(appointment, "docx")}"'
-    return response
+    return download(content, _filename(appointment, "docx"), DOCX_CONTENT_TYPE)
 
 
 @login_required
@@ -347,10 +345,7 @@ def summary_export(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-            filename = f"legalvp-summary-{year}.xlsx"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
+            return download(content, f"legalvp-summary-{year}.xlsx", XLSX_CONTENT_TYPE)
     context = {"form": form, "year": year, "title": _("Export the yearly summary")}
     return render(request, "legalvp/form.html", context, status=400 if form.errors else 200)
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from weibao.accounts.models import User
 from weibao.core.forms import apply_errors
 from weibao.core.models import Attachment
-from weibao.core.pages import paginate, render_list
+from weibao.core.pages import download, paginate, render_list
 from weibao.core.spreadsheets import XLSX_CONTENT_TYPE
 from weibao.notices import services
 from weibao.notices.forms import NoticeAttachmentForm, NoticeForm, ReplyForm
@@ -177,11 +177,8 @@ def notice_export(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _get_notice_for_user(request, pk)
     _require(request, "notices.view_status", notice)
     content = services.notice_export_status(actor=_user(request), notice=notice)
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     filename = f"notice-{notice.pk}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(content, filename, XLSX_CONTENT_TYPE)
 
 
 def _render_sender(

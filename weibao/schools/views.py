@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from weibao.accounts.models import User
 from weibao.core import spreadsheets
 from weibao.core.forms import apply_errors
-from weibao.core.pages import paginate, render_list
+from weibao.core.pages import download, paginate, render_list
 from weibao.schools import services
 from weibao.schools.forms import (
     ExportForm,
@@ -50,13 +50,6 @@ def _get_appointment_for_user(request: HttpRequest, pk: int) -> LiaisonAppointme
 def _require(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -219,13 +212,19 @@ def school_import_errors(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("There are no import errors to download."))
         return redirect("schools:import")
     errors = [spreadsheets.RowError(row, column, message) for row, column, message in rows]
-    return _xlsx(spreadsheets.errors_bytes(errors), "school-import-errors.xlsx")
+    return download(
+        spreadsheets.errors_bytes(errors),
+        "school-import-errors.xlsx",
+        spreadsheets.XLSX_CONTENT_TYPE,
+    )
 
 
 @login_required
 @permission_required("schools.import_schools", raise_exception=True)
 def school_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(services.schools_template(), "school-list-template.xlsx")
+    return download(
+        services.schools_template(), "school-list-template.xlsx", spreadsheets.XLSX_CONTENT_TYPE
+    )
 
 
 @login_required
@@ -237,6 +236,8 @@ def school_export(request: HttpRequest) -> HttpResponse:
         content = services.schools_export(
             actor=_user(request), purpose=form.cleaned_data["purpose"]
         )
-        return _xlsx(content, f"schools-{timezone.localdate():%Y%m%d}.xlsx")
+        return download(
+            content, f"schools-{timezone.localdate():%Y%m%d}.xlsx", spreadsheets.XLSX_CONTENT_TYPE
+        )
     status = 400 if form.errors else 200
     return render(request, "schools/school_export.html", {"form": form}, status=status)

@@ -20,7 +20,7 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.core import documents, spreadsheets
 from weibao.core.forms import apply_errors
-from weibao.core.pages import paginate, render_list
+from weibao.core.pages import download, paginate, render_list
 from weibao.staffchecks import services
 from weibao.staffchecks.forms import (
     ActionForm,
@@ -79,13 +79,6 @@ def _require(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
         raise PermissionDenied
 
 
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -129,7 +122,7 @@ def roster(request: HttpRequest, unit_id: int) -> HttpResponse:
 def roster_template(request: HttpRequest, unit_id: int) -> HttpResponse:
     _get_unit_for_user(request, unit_id)
     content = spreadsheets.template_bytes(_("Staff roster"), services.ROSTER_COLUMNS)
-    return _xlsx(content, "staff-roster-template.xlsx")
+    return download(content, "staff-roster-template.xlsx", spreadsheets.XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -220,7 +213,7 @@ def upload_errors(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _get_upload_for_user(request, pk)
     _require(request, "staffchecks.manage_roster", upload.unit)
     content = services.roster_upload_errors_bytes(actor=_user(request), roster=upload)
-    return _xlsx(content, f"roster-rows-to-fix-{upload.pk}.xlsx")
+    return download(content, f"roster-rows-to-fix-{upload.pk}.xlsx", spreadsheets.XLSX_CONTENT_TYPE)
 
 
 # Check requests and results ------------------------------------------------------------------
@@ -338,10 +331,7 @@ def annual_run_all(request: HttpRequest) -> HttpResponse:
 def batch_letter(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk)
     content = services.batch_letter(actor=_user(request), batch=batch)
-    response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="check-result-{batch.pk}.docx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(content, f"check-result-{batch.pk}.docx", documents.DOCX_CONTENT_TYPE)
 
 
 @login_required
@@ -349,10 +339,7 @@ def batch_letter(request: HttpRequest, pk: int) -> HttpResponse:
 def item_letter(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_item_for_user(request, pk)
     content = services.batch_letter(actor=_user(request), batch=item.batch, item=item)
-    response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="check-result-{item.pk}.docx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(content, f"check-result-{item.pk}.docx", documents.DOCX_CONTENT_TYPE)
 
 
 @login_required
@@ -452,7 +439,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @permission_required("staffchecks.view_register", raise_exception=True)
 def register_template(request: HttpRequest) -> HttpResponse:
     content = spreadsheets.template_bytes(_("Register"), services.REGISTER_COLUMNS)
-    return _xlsx(content, "register-template.xlsx")
+    return download(content, "register-template.xlsx", spreadsheets.XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -522,6 +509,10 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            return _xlsx(content, f"staff-checks-compliance-{timezone.localdate()}.xlsx")
+            return download(
+                content,
+                f"staff-checks-compliance-{timezone.localdate()}.xlsx",
+                spreadsheets.XLSX_CONTENT_TYPE,
+            )
     data = services.compliance(user=_user(request))
     return render(request, "staffchecks/compliance.html", {"data": data, "form": form}, status=400)
