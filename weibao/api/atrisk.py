@@ -52,6 +52,7 @@ class FileSerializer(serializers.ModelSerializer):
     sex = serializers.CharField(source="person.sex", read_only=True)
     age = serializers.IntegerField(source="person.age", read_only=True)
     grade_label = serializers.CharField(source="get_grade_display", read_only=True)
+    grade_reason = serializers.CharField(source="grade_reason_text", read_only=True)
 
     class Meta:
         model = AtRiskFile

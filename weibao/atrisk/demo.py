@@ -356,10 +356,11 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
             if index % BATCH == 0:  # load the grading facts a batch of files at a time
                 loaded = services.load_facts([g.pk for g in files[index : index + BATCH]])
             d = services.derive(birth_of[f.person_id], loaded, f.pk, rules, as_of)
-            f.grade, f.grade_rule, f.grade_reason = (
+            f.grade, f.grade_rule, f.grade_reason, f.grade_reason_args = (
                 d.grading.grade,
                 d.grading.rule,
-                d.grading.reason[:300],
+                d.grading.reason,
+                d.grading.args,
             )
             f.sealed_grade, f.score, f.score_parts, f.score_at = (
                 d.sealed_grade,
@@ -377,6 +378,7 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
                 "grade",
                 "grade_rule",
                 "grade_reason",
+                "grade_reason_args",
                 "sealed_grade",
                 "score",
                 "score_parts",

@@ -9,12 +9,13 @@ show why a minor has their grade.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from weibao.lib import idnumber
 
@@ -83,11 +84,27 @@ class Params:
 class Grading:
     grade: str
     rule: str  # a short code, such as "T2:SB04"
-    reason: str  # the explanation shown beside the grade (English msgid, already translated)
+    reason: str  # the explanation's message id, translated when shown (reason_text)
+    args: dict[str, str | int] = field(default_factory=dict)
 
     @property
     def rank(self) -> int:
         return RANK[self.grade]
+
+    @property
+    def text(self) -> str:
+        return reason_text(self.reason, self.args)
+
+
+def reason_text(reason: str, args: Mapping[str, str | int]) -> str:
+    """A stored reason in the reader's language: reasons are kept as message ids and their
+    values, so a grade recorded by one user reads right for every other."""
+    from django.utils.translation import gettext
+
+    try:
+        return gettext(reason) % args if args else gettext(reason)
+    except (KeyError, TypeError, ValueError):
+        return reason
 
 
 @dataclass(frozen=True)
@@ -115,14 +132,12 @@ def _codes(events: Iterable[EventFacts], prefix: str) -> str:
 
 def grade(facts: GradeInput, params: Params = Params()) -> Grading:
     """The grade for these facts, with the rule that produced it (highest tier wins)."""
-    from django.utils.translation import gettext as t
-
     criminal = sorted(facts.measure_kinds & CRIMINAL_MEASURES)
     if criminal:
         return Grading(
             Grade.CRIMINAL,
             f"T4:{criminal[0]}",
-            t("In the criminal process: a measure of that kind is recorded."),
+            gettext_noop("In the criminal process: a measure of that kind is recorded."),
         )
     window_start = facts.on - timedelta(days=params.repeat_window_days)
     recent = [e for e in facts.events if e.on >= window_start]
@@ -137,11 +152,11 @@ def grade(facts: GradeInput, params: Params = Params()) -> Grading:
             return Grading(
                 Grade.CRIMINAL,
                 f"T4:SB00@{age}",
-                t(
+                gettext_noop(
                     "Criminal-law conduct at %(age)d (full years on %(day)s): criminally "
                     "responsible under Criminal Law Art. 17."
-                )
-                % {"age": age, "day": event.on.isoformat()},
+                ),
+                {"age": age, "day": event.on.isoformat()},
             )
         under_age.append((event, age))
 
@@ -160,27 +175,28 @@ def grade(facts: GradeInput, params: Params = Params()) -> Grading:
             return Grading(
                 Grade.SPECIAL_EDUCATION,
                 "T3P:" + ",".join(flags),
-                t(
+                gettext_noop(
                     "Serious misconduct or criminal-law conduct with grounds of Art. 44 %(items)s: "
                     "a candidate for the special-education committee's assessment."
-                )
-                % {"items": ", ".join(flags)},
+                ),
+                {"items": ", ".join(flags)},
             )
         if under_age:
             event, age = under_age[-1]
             return Grading(
                 Grade.UNDER_AGE_CRIME,
                 f"T3:SB00@{age}",
-                t(
+                gettext_noop(
                     "Criminal-law conduct at %(age)d (full years on %(day)s): under the age of "
                     "criminal responsibility (Criminal Law Art. 17)."
-                )
-                % {"age": age, "day": event.on.isoformat()},
+                ),
+                {"age": age, "day": event.on.isoformat()},
             )
         return Grading(
             Grade.SERIOUS,
             "T2:" + _codes(serious, "SB"),
-            t("Serious misconduct (Art. 38): %(codes)s.") % {"codes": _codes(serious, "SB")},
+            gettext_noop("Serious misconduct (Art. 38): %(codes)s."),
+            {"codes": _codes(serious, "SB")},
         )
 
     misconduct = [e for e in facts.events if e.misconduct]
@@ -191,26 +207,27 @@ def grade(facts: GradeInput, params: Params = Params()) -> Grading:
             return Grading(
                 Grade.PERSISTENT,
                 "T1P:flag",
-                t("Misconduct (%(codes)s) that is serious or not corrected (Art. 31).")
-                % {"codes": codes},
+                gettext_noop("Misconduct (%(codes)s) that is serious or not corrected (Art. 31)."),
+                {"codes": codes},
             )
         if any(e.repeated for e in misconduct) or len(recent_bad) >= params.repeat_threshold:
             return Grading(
                 Grade.PERSISTENT,
                 "T1P:repeat",
-                t("Misconduct (%(codes)s) repeated: %(n)d events in %(days)d days.")
-                % {"codes": codes, "n": len(recent_bad), "days": params.repeat_window_days},
+                gettext_noop("Misconduct (%(codes)s) repeated: %(n)d events in %(days)d days."),
+                {"codes": codes, "n": len(recent_bad), "days": params.repeat_window_days},
             )
         return Grading(
             Grade.MISCONDUCT,
             "T1:" + codes,
-            t("Misconduct (Art. 28): %(codes)s.") % {"codes": codes},
+            gettext_noop("Misconduct (Art. 28): %(codes)s."),
+            {"codes": codes},
         )
     if facts.risk_factors:
         return Grading(
             Grade.WATCH,
             "T0:factors",
-            t("Risk factors only: %(factors)s.")
-            % {"factors": ", ".join(sorted(facts.risk_factors))},
+            gettext_noop("Risk factors only: %(factors)s."),
+            {"factors": ", ".join(sorted(facts.risk_factors))},
         )
-    return Grading(Grade.WATCH, "T0:none", t("No misconduct recorded."))
+    return Grading(Grade.WATCH, "T0:none", gettext_noop("No misconduct recorded."))

@@ -325,7 +325,9 @@ class AtRiskFile(models.Model):
         editable=False,
     )
     grade_rule = models.CharField(_("grading rule"), max_length=60, blank=True, editable=False)
+    # The reason as a message id and its values, translated when shown (grade_reason_text).
     grade_reason = models.CharField(_("why this grade"), max_length=300, blank=True, editable=False)
+    grade_reason_args = models.JSONField(default=dict, blank=True, editable=False)
     grade_changed_at = models.DateTimeField(_("grade changed at"), null=True, editable=False)
     # The grade including sealed records: shown only to holders of an approved application.
     sealed_grade = models.CharField(
@@ -370,6 +372,13 @@ class AtRiskFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("atrisk:detail", args=[self.pk])
+
+    @property
+    def grade_reason_text(self) -> str:
+        """Why this grade, in the reader's language."""
+        from weibao.atrisk.grading import reason_text
+
+        return reason_text(self.grade_reason, self.grade_reason_args) if self.grade_reason else ""
 
     @property
     def is_open(self) -> bool:

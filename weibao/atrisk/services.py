@@ -239,7 +239,8 @@ def files_regrade(
             continue
         file.grade = new_grade
         file.grade_rule = derived.grading.rule
-        file.grade_reason = derived.grading.reason[:300]
+        file.grade_reason = derived.grading.reason
+        file.grade_reason_args = derived.grading.args
         file.sealed_grade = derived.sealed_grade
         file.score, file.score_parts, file.score_at = derived.score, derived.parts, now
         file.ruleset_version = rules.version
@@ -274,6 +275,7 @@ def files_regrade(
             "grade",
             "grade_rule",
             "grade_reason",
+            "grade_reason_args",
             "sealed_grade",
             "score",
             "score_parts",

@@ -123,4 +123,23 @@ def test_criminal_measure_is_t4():
 
 def test_reason_is_given_with_every_grade():
     result = grade(GradeInput(BIRTH, ON, (ev(date(2026, 10, 1), "SB04"),)))
-    assert "SB04" in result.reason
+    assert "SB04" in result.text
+
+
+def test_a_stored_reason_reads_in_each_readers_language() -> None:
+    """Reasons are kept as message ids and values, and translated when shown."""
+    from django.utils import translation
+
+    from weibao.atrisk.grading import reason_text
+
+    args = {"codes": "BL01,BL02"}
+    with translation.override("zh-hans"):
+        assert reason_text("Misconduct (Art. 28): %(codes)s.", args) == (
+            "不良行为（第二十八条）：BL01,BL02。"
+        )
+    with translation.override("en"):
+        assert reason_text("Misconduct (Art. 28): %(codes)s.", args) == (
+            "Misconduct (Art. 28): BL01,BL02."
+        )
+    # Text stored before reasons were kept as ids is shown as it is.
+    assert reason_text("free text 100%", {}) == "free text 100%"
