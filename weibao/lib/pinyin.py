@@ -5,6 +5,8 @@ Surnames with a reading of their own (单 shan, 曾 zeng, 解 xie ...) are read 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 # Surnames whose reading differs from the character's most common one, as their syllables.
@@ -17,6 +19,9 @@ SURNAME_READINGS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+# Names repeat (张伟, 王芳 ...): each is read once per process. The whole name is the key, as a
+# polyphone reads by its neighbours (周长瑞 zhouchangrui, but 长瑞 alone zhangrui).
+@lru_cache(maxsize=16_384)
 def name_pinyin(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name, lower case, no spaces: 曾小明 -> (zengxiaoming, zxm)."""
     name = "".join(name.split())

@@ -97,7 +97,7 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
             )
         by_pk = {u.pk: u for u in with_roster}
         for unit_id, rows in rows_by_unit.items():
-            services._write_roster_chunk(by_pk[unit_id], rows, as_of)
+            services.roster_rows_write(by_pk[unit_id], rows, as_of)
         progress(f"staff rosters: {sum(map(len, rows_by_unit.values()))}")
         _past_checks(rng, as_of)
         _register(rng, scale, as_of, progress)

@@ -11,12 +11,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -236,9 +235,17 @@ class RosterCheck:
     bad_rows: set[int] = field(default_factory=set)
 
 
+@dataclass
+class RosterChunk:
+    """Good rows of a file, as (row number, row), and the people of theirs already on file."""
+
+    rows: list[tuple[int, RosterRow]]
+    people: dict[str, int]  # ID hash -> person pk
+
+
 def _roster_chunks(
     unit: Organisation, handle: IO[bytes], result: RosterCheck
-) -> Iterator[list[tuple[int, RosterRow]]]:
+) -> Iterator[RosterChunk]:
     """Stream the file in chunks of good rows; errors (also duplicates within the file and
     against the unit's active roster) are added to `result` as they are found."""
     today = timezone.localdate()
@@ -249,7 +256,7 @@ def _roster_chunks(
     seen: dict[int, int] = {}
     chunk: list[tuple[int, RosterRow]] = []
 
-    def flush() -> list[tuple[int, RosterRow]]:
+    def flush() -> RosterChunk:
         people = _people_by_hash([row.id_hash for _number, row in chunk])
         on_roster = set(
             StaffMember.objects.filter(
@@ -272,7 +279,7 @@ def _roster_chunks(
             else:
                 good.append((number, row))
         result.good_count += len(good)
-        return good
+        return RosterChunk(good, people)
 
     for number, texts in spreadsheets.read_rows(handle, ROSTER_COLUMNS):
         try:
@@ -313,26 +320,26 @@ def roster_check(*, unit: Organisation, handle: IO[bytes]) -> RosterCheck:
 
 def _people_by_hash(hashes: Sequence[str]) -> dict[str, int]:
     """ID hash -> person pk, for those of `hashes` who are on file already."""
-    # The exclusion matches the unique index's condition: without it the index cannot be used
-    # and every chunk of a file would read the whole people table.
-    return dict(
-        Person.objects.filter(id_number_hash__in=hashes)
-        .exclude(id_number_hash="")
-        .order_by()
-        .values_list("id_number_hash", "pk")
+    if not hashes:
+        return {}
+    # Plain SQL: the ORM would prepare each of the thousands of values of the IN list one by
+    # one. The "not empty" condition is the unique index's own: without it, no index is used.
+    quote = connection.ops.quote_name
+    sql = "SELECT {c}, id FROM {t} WHERE {c} IN ({marks}) AND {c} <> ''".format(  # noqa: S608
+        c=quote("id_number_hash"),
+        t=quote(Person._meta.db_table),
+        marks=", ".join(["%s"] * len(hashes)),
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(hashes))
+        return dict(cursor.fetchall())
 
 
-# Names repeat (张伟, 王芳 ...): each is turned into pinyin once per process.
-_name_pinyin = lru_cache(maxsize=4096)(name_pinyin)
-
-
-def _write_roster_chunk(unit: Organisation, rows: Sequence[RosterRow], today: date) -> int:
-    """Find or create the people (by ID hash, in bulk) and add them to the roster."""
-    people = _people_by_hash([row.id_hash for row in rows])
-    now = timezone.now()
+def _write_roster_chunk(unit: Organisation, chunk: RosterChunk, today: date) -> int:
+    """Create the people not yet on file (in bulk) and add everyone to the roster."""
+    people = chunk.people
     new: dict[str, RosterRow] = {}
-    for row in rows:
+    for _number, row in chunk.rows:
         if row.id_hash not in people:
             new.setdefault(row.id_hash, row)
     bulk.insert_rows(
@@ -346,18 +353,16 @@ def _write_roster_chunk(unit: Organisation, rows: Sequence[RosterRow], today: da
             "id_number_encrypted",
             "id_number_hash",
             "registered_by",
-            "created_at",
         ),
         (
             (
                 row.name,
-                *_name_pinyin(row.name),
+                *name_pinyin(row.name),
                 row.sex,
                 row.birth_date,
                 crypto.encrypt(row.number),
                 row.id_hash,
                 unit.pk,
-                now,
             )
             for row in new.values()
         ),
@@ -367,7 +372,7 @@ def _write_roster_chunk(unit: Organisation, rows: Sequence[RosterRow], today: da
     left, active = StaffMember.Status.LEFT, StaffMember.Status.ACTIVE
     return bulk.insert_rows(
         StaffMember,
-        ("unit", "person", "role", "start_date", "end_date", "status", "created_at"),
+        ("unit", "person", "role", "start_date", "end_date", "status"),
         (
             (
                 unit.pk,
@@ -376,24 +381,40 @@ def _write_roster_chunk(unit: Organisation, rows: Sequence[RosterRow], today: da
                 row.start_date,
                 row.end_date,
                 left if row.end_date and row.end_date <= today else active,
-                now,
             )
-            for row in rows
+            for _number, row in chunk.rows
         ),
     )
 
 
-def roster_upload(*, actor: User, unit: Organisation, upload: Any) -> RosterUpload:
-    """Store an uploaded roster file and check every row; nothing is added to the roster yet.
+def roster_rows_write(unit: Organisation, rows: Sequence[RosterRow], today: date) -> int:
+    """Add checked rows to a unit's roster (a new hire, the demo county); no audit of its own."""
+    people = _people_by_hash([row.id_hash for row in rows])
+    return _write_roster_chunk(unit, RosterChunk([(0, row) for row in rows], people), today)
 
-    The unit then imports the good rows (`roster_upload_import`) or fixes the file and uploads it
-    again: never half a file by accident.
+
+def roster_upload(*, actor: User, unit: Organisation, upload: Any) -> RosterUpload:
+    """Store an uploaded roster file, check every row and, when every row is good, import it.
+
+    One pass over the file: the rows are written as they are checked, inside a savepoint. If a
+    row is bad, nothing of the file is kept (the savepoint is rolled back) and the unit decides:
+    fix the file and upload it again, or import the good rows (`roster_upload_import`) and
+    download the bad ones. Never half a file by accident.
     """
     from weibao.core.services import attachment_store
 
-    result = roster_check(unit=unit, handle=upload)
-    upload.seek(0)
+    today = timezone.localdate()
+    result = RosterCheck()
+    written = 0
     with transaction.atomic():
+        with transaction.atomic():
+            for chunk in _roster_chunks(unit, upload, result):
+                if not result.bad_rows:  # after the first bad row, only check
+                    written += _write_roster_chunk(unit, chunk, today)
+            if result.bad_rows:
+                transaction.set_rollback(True)
+                written = 0
+        upload.seek(0)
         roster = RosterUpload.objects.create(
             unit=unit,
             uploaded_by=actor,
@@ -406,7 +427,26 @@ def roster_upload(*, actor: User, unit: Organisation, upload: Any) -> RosterUplo
             ],
         )
         attachment_store(actor=actor, upload=upload, owner=roster)
+        if written:
+            _mark_imported(actor=actor, roster=roster, written=written)
     return roster
+
+
+def _mark_imported(*, actor: User, roster: RosterUpload, written: int) -> None:
+    roster.status = RosterUpload.Status.IMPORTED
+    roster.imported_rows = written
+    roster.imported_at = timezone.now()
+    roster.save(update_fields=["status", "imported_rows", "imported_at"])
+    record(
+        AuditEvent.Action.CREATE,
+        actor=actor,
+        target=roster,
+        target_repr=roster.file_name,
+        section="roster",
+        unit=roster.unit.name,
+        rows=written,
+        bad_rows=roster.bad_rows,
+    )
 
 
 def _upload_file(roster: RosterUpload) -> Attachment:
@@ -419,7 +459,8 @@ def _upload_file(roster: RosterUpload) -> Attachment:
 
 
 def roster_upload_import(*, actor: User, roster: RosterUpload) -> int:
-    """Import the good rows of a checked upload, all in one transaction; returns how many.
+    """Import the good rows of an upload that had bad rows, in one transaction; returns how
+    many.
 
     The file is checked again as it is written; if the good rows are not those the unit saw
     (the roster changed since), nothing is written and the unit reviews the file again.
@@ -433,7 +474,7 @@ def roster_upload_import(*, actor: User, roster: RosterUpload) -> int:
     written = 0
     with _upload_file(roster).file.open("rb") as handle, transaction.atomic():
         for chunk in _roster_chunks(roster.unit, handle, result):
-            written += _write_roster_chunk(roster.unit, [row for _n, row in chunk], today)
+            written += _write_roster_chunk(roster.unit, chunk, today)
         if written != roster.good_rows:
             transaction.set_rollback(True)
             raise ValidationError(
@@ -443,20 +484,7 @@ def roster_upload_import(*, actor: User, roster: RosterUpload) -> int:
                 )
                 % {"now": written, "before": roster.good_rows}
             )
-        roster.status = RosterUpload.Status.IMPORTED
-        roster.imported_rows = written
-        roster.imported_at = timezone.now()
-        roster.save(update_fields=["status", "imported_rows", "imported_at"])
-        record(
-            AuditEvent.Action.CREATE,
-            actor=actor,
-            target=roster,
-            target_repr=roster.file_name,
-            section="roster",
-            unit=roster.unit.name,
-            rows=written,
-            bad_rows=roster.bad_rows,
-        )
+        _mark_imported(actor=actor, roster=roster, written=written)
     return written
 
 
@@ -508,7 +536,7 @@ def staff_add(*, actor: User, unit: Organisation, data: dict[str, Any]) -> Staff
     if StaffMember.objects.active().filter(unit=unit, person__id_number_hash=row.id_hash).exists():
         raise ValidationError({"id_number": [_("This person is already on the unit's roster.")]})
     with transaction.atomic():
-        _write_roster_chunk(unit, [row], today)
+        roster_rows_write(unit, [row], today)
         staff = StaffMember.objects.filter(unit=unit, person__id_number_hash=row.id_hash).latest(
             "pk"
         )

@@ -1,5 +1,5 @@
-"""Roster uploads: every bad row reported by row and column, nothing written until the unit
-decides, then only the good rows."""
+"""Roster uploads: a clean file is imported at once; a file with a bad row writes nothing, every
+bad row is reported by row and column, and the unit then imports only the good rows."""
 
 from __future__ import annotations
 
@@ -121,7 +121,17 @@ def test_clean_file_imports_chinese_roles_and_links_existing_people(
     )
     upload = services.roster_upload(actor=admin_a, unit=county.school_a, upload=file)
     assert upload.errors == [] and upload.good_rows == 2
-    services.roster_upload_import(actor=admin_a, roster=upload)
+    assert (upload.status, upload.imported_rows) == (RosterUpload.Status.IMPORTED, 2)
+    assert (
+        AuditEvent.objects.filter(
+            target_type="staffchecks.rosterupload", target_id=str(upload.pk), action="create"
+        )
+        .get()
+        .detail["rows"]
+        == 2
+    )
+    with pytest.raises(ValidationError, match="imported already"):
+        services.roster_upload_import(actor=admin_a, roster=upload)
     assert Person.objects.filter(name="张伟").count() == 1
     leaver = StaffMember.objects.get(unit=county.school_a, person__name="王芳")
     assert (leaver.status, leaver.role) == (StaffMember.Status.LEFT, "canteen")
@@ -138,8 +148,12 @@ def test_clean_file_imports_chinese_roles_and_links_existing_people(
 def test_import_refuses_when_the_roster_changed_meanwhile(
     county: County, admin_a: User, make_xlsx: Callable[..., Any]
 ) -> None:
-    file = make_xlsx(ROSTER_HEADER, [["张伟", GOOD_1, "teacher", "2020-09-01", ""]])
+    file = make_xlsx(
+        ROSTER_HEADER,
+        [["张伟", GOOD_1, "teacher", "2020-09-01", ""], ["王芳", "1", "teacher", "2020-09-01", ""]],
+    )
     upload = services.roster_upload(actor=admin_a, unit=county.school_a, upload=file)
+    assert (upload.good_rows, upload.bad_rows) == (1, 1)
     services.staff_add(
         actor=admin_a,
         unit=county.school_a,
@@ -148,6 +162,28 @@ def test_import_refuses_when_the_roster_changed_meanwhile(
     with pytest.raises(ValidationError, match="roster changed"):
         services.roster_upload_import(actor=admin_a, roster=upload)
     assert StaffMember.objects.count() == 1
+
+
+def test_a_bad_last_row_undoes_the_rows_already_written(
+    county: County,
+    admin_a: User,
+    make_xlsx: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One row per chunk: the good rows are written before the bad one is read.
+    monkeypatch.setattr(services, "CHUNK", 1)
+    people_before = Person.objects.count()
+    rows = [
+        ["张伟", GOOD_1, "teacher", "2020-09-01", ""],
+        ["王芳", GOOD_2, "食堂", "2020-09-01", ""],
+    ]
+    file = make_xlsx(ROSTER_HEADER, [*rows, ["李娜", "361025", "teacher", "2020-09-01", ""]])
+    upload = services.roster_upload(actor=admin_a, unit=county.school_a, upload=file)
+    assert (upload.status, upload.good_rows, upload.bad_rows) == ("validated", 2, 1)
+    assert upload.errors[0]["row"] == 4
+    assert not StaffMember.objects.exists() and Person.objects.count() == people_before
+    assert services.roster_upload_import(actor=admin_a, roster=upload) == 2
+    assert StaffMember.objects.filter(unit=county.school_a).count() == 2
 
 
 def test_errors_file_has_the_bad_rows_and_their_columns(

@@ -4,6 +4,7 @@ or possible-match details; the bureau sees results, not the register; the police
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from weibao.staffchecks.models import (
     StaffMember,
 )
 from weibao.staffchecks.tests.conftest import ROSTER_HEADER
-from weibao.testing import County
+from weibao.testing import County, id_for
 
 ClientFor = Callable[[User], Client]
 
@@ -164,10 +165,6 @@ def test_unit_records_action_through_the_page(
 def test_upload_then_import_through_the_pages(
     county: County, client_for: ClientFor, admin_a: User, liaison_b: User, make_xlsx: Any
 ) -> None:
-    from datetime import date
-
-    from weibao.testing import id_for
-
     file = make_xlsx(
         ROSTER_HEADER,
         [
@@ -191,6 +188,23 @@ def test_upload_then_import_through_the_pages(
     assert errors.status_code == 200
     client.post(reverse("staffchecks:upload_import", args=[upload.pk]))
     assert StaffMember.objects.count() == 1
+
+
+def test_a_clean_file_is_imported_on_upload(
+    county: County, client_for: ClientFor, admin_a: User, english: None, make_xlsx: Any
+) -> None:
+    file = make_xlsx(
+        ROSTER_HEADER, [["张伟", id_for(date(1985, 3, 15), 11), "teacher", "2020-09-01", ""]]
+    )
+    client = client_for(admin_a)
+    response = client.post(
+        reverse("staffchecks:roster_upload", args=[county.school_a.pk]), {"file": file}
+    )
+    upload = RosterUpload.objects.get()
+    assert response["Location"] == upload.get_absolute_url()
+    assert StaffMember.objects.filter(unit=county.school_a).count() == 1
+    detail = client.get(upload.get_absolute_url()).content.decode()
+    assert "1 rows were imported" in detail and "Import the" not in detail
 
 
 def test_liaison_b_cannot_upload_to_school_a(
