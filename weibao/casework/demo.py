@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weibao.accounts.models import Organisation, Role, User
 from weibao.casework import services
@@ -137,7 +138,7 @@ def _seed(
             idempotency_key=f"demo-{i}",
         )
         cases.append(case)
-    progress(f"casework: {len(cases)} mandatory reports")
+    progress(_("casework: %(n)d mandatory reports") % {"n": len(cases)})
     now = timezone.now()
     for i, case in enumerate(cases):
         age = timedelta(days=(len(cases) - i) * 2, hours=rng.randrange(24))
@@ -193,7 +194,7 @@ def _seed(
             due_date=timezone.localdate() - timedelta(days=3)
         )
         services.referrals_escalate()
-    progress(f"casework: {len(referrals)} referrals")
+    progress(_("casework: %(n)d referrals") % {"n": len(referrals)})
     if cases:
         services.supervision_open(
             actor=coordinator,
@@ -260,4 +261,4 @@ def _seed(
                 followup=first,
                 data={"done_on": first.due_date, "outcome": "已落实委托照护，情况好转。"},
             )
-    progress("casework: supervision, suggestions and an order to guardians")
+    progress(_("casework: supervision, suggestions and an order to guardians"))

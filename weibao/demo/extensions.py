@@ -13,6 +13,7 @@ from datetime import date
 
 from django.apps import apps
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 EXTENSIONS: list[str] = [
     # In dependency order: schools before the apps that refer to them.
@@ -45,4 +46,4 @@ def reset_all(*, progress: Callable[[str], None]) -> None:
         for model in reversed(list(config.get_models())):
             if model._meta.label_lower not in REFERENCE_DATA:
                 model._base_manager.all().delete()
-        progress(f"  {config.label}: emptied")
+        progress("  " + _("%(app)s: emptied") % {"app": config.verbose_name})

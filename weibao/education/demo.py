@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weibao.accounts.models import Division, Organisation, Role, User
 from weibao.audit.models import AuditEvent
@@ -125,7 +126,7 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
     )
     bureau, coordinator = _actors()
     if not schools or bureau is None or coordinator is None:
-        progress("law education: no schools yet, skipped")
+        progress(_("law education: no schools yet, skipped"))
         return
     rng = random.Random(f"{seed}:education")
     name, start, end = current_term(as_of)
@@ -149,9 +150,12 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
             without=counts["without"],
         )
     progress(
-        f"law education: {term.name}, sessions: {counts['sessions']} "
-        f"(by legal vice-principals: {counts['legal_vp']}, overdue: {counts['overdue']}), "
-        f"schools without any: {counts['without']}, cases: {len(cases)} published"
+        _(
+            "law education: %(term)s, sessions: %(sessions)d (by legal vice-principals: "
+            "%(legal_vp)d, overdue: %(overdue)d), schools without any: %(without)d, cases: "
+            "%(cases)d published"
+        )
+        % {**counts, "term": term.name, "cases": len(cases)}
     )
 
 
@@ -287,7 +291,7 @@ def _sessions(
         division = school.organisation.division
         kindergarten = school.kind == School.Kind.KINDERGARTEN
         if not kindergarten:
-            for _ in range(rng.choice((1, 1, 2))):
+            for _n in range(rng.choice((1, 1, 2))):
                 vps = speakers.vps.get(school.pk, [])
                 if vps and rng.random() < LEGAL_VP_SHARE:
                     made = add(

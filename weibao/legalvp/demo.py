@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from weibao.accounts.models import Organisation, Role, User
 from weibao.audit.models import AuditEvent
@@ -123,7 +124,7 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
     )
     actor = _actor()
     if not schools or actor is None:
-        progress("legal vice-principals: no schools yet, skipped")
+        progress(_("legal vice-principals: no schools yet, skipped"))
         return
     rng = random.Random(f"{seed}:legalvp")
     units = {u.name: u for u in Organisation.objects.filter(kind__in=list(POSITIONS))}
@@ -195,8 +196,11 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
             evaluations=evaluations,
         )
     progress(
-        f"legal vice-principals: {len(appointments)}, schools left uncovered: {uncovered}, "
-        f"duty records: {duties}"
+        _(
+            "legal vice-principals: %(appointments)d, schools left uncovered: %(uncovered)d, "
+            "duty records: %(duties)d"
+        )
+        % {"appointments": len(appointments), "uncovered": uncovered, "duties": duties}
     )
 
 
@@ -224,7 +228,7 @@ def _duties_and_evaluations(
                 hours = min(law_hours, rng.choice((1, 2)))
                 law_hours -= hours
                 duties.append(_duty(rng, appointment, schools, first, span, "FD1", hours, actor))
-            for _ in range(rng.randrange(0, 4)):
+            for _n in range(rng.randrange(0, 4)):
                 kind = rng.choice(("FD2", "FD3", "FD4", "FD6"))
                 duties.append(_duty(rng, appointment, schools, first, span, kind, 1, actor))
             if year == last_year:

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from weibao.accounts.models import Organisation, Role, User
 from weibao.core import crypto
@@ -48,7 +49,7 @@ ROLES = (
 
 def _name(rng: random.Random) -> str:
     surname = rng.choices([s for s, _w in names.SURNAMES], [w for _s, w in names.SURNAMES])[0]
-    return surname + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    return surname + "".join(rng.choice(GIVEN) for _n in range(rng.choice((1, 2, 2))))
 
 
 def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None]) -> None:
@@ -65,7 +66,7 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
     used: set[str] = set()
     with transaction.atomic():
         rows_by_unit: dict[int, list[services.RosterRow]] = {}
-        for _ in range(total):
+        for _n in range(total):
             unit = rng.choices(with_roster, weights)[0]
             birth = date(1962, 1, 1) + timedelta(days=rng.randrange(0, 365 * 40))
             prefix = rng.choice((names.ID_PREFIX, *names.OTHER_ID_PREFIXES[:4]))
@@ -98,7 +99,7 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
         by_pk = {u.pk: u for u in with_roster}
         for unit_id, rows in rows_by_unit.items():
             services.roster_rows_write(by_pk[unit_id], rows, as_of)
-        progress(f"staff rosters: {sum(map(len, rows_by_unit.values()))}")
+        progress(_("staff rosters: %(n)d") % {"n": sum(map(len, rows_by_unit.values()))})
         _past_checks(rng, as_of)
         _register(rng, scale, as_of, progress)
 
@@ -176,7 +177,7 @@ def _register(
             )
         )
 
-    for _ in range(max(50, int(REGISTER * scale))):
+    for _n in range(max(50, int(REGISTER * scale))):
         birth = date(1955, 1, 1) + timedelta(days=rng.randrange(0, 365 * 45))
         name = _name(rng)
         if (normalise_name(name), birth) in staff_keys:
@@ -198,4 +199,7 @@ def _register(
         add(person.name[0] + " " + person.name[1:], wrong, person.birth_date)
     OffenderRecord.objects.bulk_create(records, batch_size=1000)
     RegisterImport.objects.filter(pk=source.pk).update(rows=len(records))
-    progress(f"register records: {len(records)} ({len(planted)} demo staff planted)")
+    progress(
+        _("register records: %(n)d (%(planted)d demo staff planted)")
+        % {"n": len(records), "planted": len(planted)}
+    )
