@@ -2,7 +2,8 @@
 
 Prints the time of `weibao.staffchecks.matching.match_batch` as a ratio to the floor: one SQL join
 of the same hash columns in the same database. Verifies that exactly the planted exact and
-possible matches are found. SQLite in a temporary folder by default; PostgreSQL when
+possible matches are found, and everyone else is left without a finding (clear once the request
+is done). SQLite in a temporary folder by default; PostgreSQL when
 DATABASE_URL is set (use a throwaway database: the tables are filled and emptied).
 
     .venv/bin/python bench/staffchecks_match.py [--items 100000] [--register 1000000] [--runs 3]
@@ -105,15 +106,15 @@ def reset(batch_id: int) -> None:
 
     from weibao.staffchecks.models import CheckItem
 
-    CheckItem.objects.filter(batch_id=batch_id).update(
+    CheckItem.objects.filter(batch_id=batch_id).exclude(result="queued").update(
         result="queued", match_kind="", matched_record=None, checked_at=None
     )
     settle()
 
 
 def match_parts(batch_id: int) -> dict[str, float]:
-    """Seconds of match_batch's parts: each rule's join, and marking everyone else clear (in a
-    transaction rolled back, so the data stays unchecked)."""
+    """Seconds of match_batch's parts, each rule's join; and, for comparison, what writing
+    "clear" into every other row would cost, which match_batch does not do (rolled back)."""
     from django.db import connection, transaction
 
     from weibao.staffchecks import matching
@@ -133,7 +134,7 @@ def match_parts(batch_id: int) -> dict[str, float]:
             seconds[name] = time.perf_counter() - started
         started = time.perf_counter()
         CheckItem.objects.filter(batch_id=batch_id, result="queued").update(result="clear")
-        seconds["everyone else marked clear"] = time.perf_counter() - started
+        seconds["(not done) clear per row"] = time.perf_counter() - started
         transaction.set_rollback(True)
     return seconds
 
@@ -207,8 +208,9 @@ def main() -> None:
         possible = set(items.filter(result="possible").values_list("name_key", flat=True))
         assert barred == exact_planted, "exact matches differ from the planted"
         assert possible == possible_planted, "possible matches differ"
-        assert counts.clear == args.items - len(exact_planted) - len(possible_planted)
-        assert not items.filter(result="queued").exists()
+        # Everyone else is left without a finding, and reads clear once the request is done.
+        unfound = items.filter(result="queued").count()
+        assert unfound == args.items - len(exact_planted) - len(possible_planted)
         print(
             f"  run {run + 1}: floor {floors[-1] * 1000:.1f} ms, match {matches[-1] * 1000:.1f} ms",
             flush=True,
@@ -218,7 +220,8 @@ def main() -> None:
     parts = match_parts(batch_id)
     print(
         f"{args.items} items x {args.register} register rows on {connection.vendor}: "
-        f"exact {counts.exact}, possible {counts.possible}, clear {counts.clear} (all verified)"
+        f"exact {counts.exact}, possible {counts.possible}, without a finding {unfound} "
+        "(all verified)"
     )
     print(f"  floor  single hash join      {floor_s * 1000:9.1f} ms   1.00x")
     print(f"  match  match_batch           {match_s * 1000:9.1f} ms  {match_s / floor_s:5.2f}x")

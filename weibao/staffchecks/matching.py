@@ -9,15 +9,14 @@ A remembered police decision (MatchDecision) on a (person, register record) pair
 person" bars at once at the next check; "not the same person" is not raised again for that record.
 
 Matching is set-based and does the least writing it can: one join per rule finds the few
-matches, they are written by primary key, and one UPDATE per window of ids marks everyone else
-clear. No index holds the result, so that last UPDATE writes only the rows (on PostgreSQL as
-heap-only tuples, in pages left half empty for it: migration 0002).
+matches and they are written by primary key. Everyone else is not written at all: once the
+request is done, an item without a finding reads as clear (`CheckItem.outcome`). Writing "clear"
+into every row would cost more than both joins together on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,7 +34,6 @@ from weibao.staffchecks.models import CheckItem, MatchDecision, OffenderRecord
 _NAME_MAP = str.maketrans({"〇": "零", "○": "零", "◯": "零"})
 # Separators in minority and foreign names (阿卜杜·热合曼), and spaces of every width.
 _SEPARATORS = frozenset(".·•・‧∙⋅-‐‑–—_'’ ")
-WINDOW = 20_000
 WRITE_CHUNK = 500
 
 
@@ -56,14 +54,14 @@ def id_hash(text: str) -> str:
 
 @dataclass
 class MatchCounts:
+    """A check's findings: exact matches (barred at once) and possible ones (to confirm)."""
+
     exact: int = 0
     possible: int = 0
-    clear: int = 0
 
     def add(self, other: MatchCounts) -> None:
         self.exact += other.exact
         self.possible += other.possible
-        self.clear += other.clear
 
 
 def _tables() -> dict[str, str]:
@@ -164,30 +162,13 @@ def _match_rules(batch_id: int, now: datetime) -> MatchCounts:
     return counts
 
 
-def match_batch(
-    batch_id: int, *, progress: Callable[[int], None] | None = None, window: int = WINDOW
-) -> MatchCounts:
-    """Match every unchecked item of a batch: the matches first, then everyone else marked
-    clear a window of ids at a time (for the progress bar, and to bound each statement)."""
+def match_batch(batch_id: int) -> MatchCounts:
+    """Match every unchecked item of a batch and write the findings; the items left without
+    one are not written (they read as clear once the request is done)."""
     now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Compiling these plans (JIT) takes longer than running them.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        counts = _match_rules(batch_id, now)
-        if progress is not None and (counts.exact or counts.possible):
-            progress(counts.exact + counts.possible)
-        items = CheckItem.objects.filter(batch_id=batch_id).values_list("pk", flat=True)
-        first, last = items.order_by("pk").first(), items.order_by("-pk").first()
-        if first is None or last is None:
-            return counts
-        queued = CheckItem.objects.filter(batch_id=batch_id, result=CheckItem.Result.QUEUED)
-        for low in range(first, last + 1, window):
-            clear = queued.filter(pk__gte=low, pk__lt=low + window).update(
-                result=CheckItem.Result.CLEAR, checked_at=now
-            )
-            counts.clear += clear
-            if progress is not None and clear:
-                progress(clear)
-    return counts
+        return _match_rules(batch_id, now)

@@ -365,6 +365,14 @@ class CheckItemQuerySet(models.QuerySet["CheckItem"]):
     def for_user(self, user: User) -> CheckItemQuerySet:
         return self.filter(unit_results_q(user, "batch__unit"))
 
+    def cleared(self) -> CheckItemQuerySet:
+        """Clear: decided so (by the police, or by the national platform's file), or left
+        without a finding by a finished check (see CheckItem.outcome)."""
+        return self.filter(
+            Q(result=CheckItem.Result.CLEAR)
+            | Q(result=CheckItem.Result.QUEUED, batch__status=CheckBatch.Status.DONE)
+        )
+
     def possible_for_police(self, user: User) -> CheckItemQuerySet:
         """Possible matches waiting for confirmation: for the register's holders only."""
         if not sees_register(user):
@@ -376,7 +384,14 @@ class CheckItemQuerySet(models.QuerySet["CheckItem"]):
 
 
 class CheckItem(models.Model):
-    """One person in a check request, with a snapshot of their keys and the result."""
+    """One person in a check request, with a snapshot of their keys and the result.
+
+    A check writes its findings only (barred, possible); everyone else keeps "not yet checked"
+    in the table and reads as clear once the request is done (`outcome`): one write per finding
+    instead of one per person. That is sound because items are only ever made with their
+    request or by its run, before it is done, and a request is done only when every item has
+    been matched (or, for the national platform's file, given its result).
+    """
 
     class Result(models.TextChoices):
         QUEUED = "queued", _("not yet checked")
@@ -449,8 +464,8 @@ class CheckItem(models.Model):
         verbose_name_plural = _("checked people")
         ordering = ["batch_id", "id"]
         # No index holds `result` (nor the keys, which are only ever read through the batch):
-        # a check rewrites every item's result, and an index on it would be rewritten too (on
-        # PostgreSQL it would also rule out heap-only updates; see migration 0002).
+        # the findings and decisions that rewrite it stay cheap, heap-only updates on
+        # PostgreSQL (see migration 0002).
 
     def __str__(self) -> str:
         return self.masked_name
@@ -472,17 +487,25 @@ class CheckItem(models.Model):
         return mask_id(self.id_number) if self.id_number_encrypted else ""
 
     @property
+    def outcome(self) -> str:
+        """The result: the finding or decision recorded, else clear once the request is done."""
+        if self.result == self.Result.QUEUED and self.batch.status == CheckBatch.Status.DONE:
+            return self.Result.CLEAR
+        return self.result
+
+    @property
     def unit_result(self) -> str:
         """The result as the unit may see it: a possible match is only "pending"."""
-        if self.result in (self.Result.QUEUED, self.Result.POSSIBLE):
+        outcome = self.outcome
+        if outcome in (self.Result.QUEUED, self.Result.POSSIBLE):
             return "pending"
-        return self.result
+        return outcome
 
     @property
     def unit_result_label(self) -> str:
         if self.unit_result == "pending":
             return str(_("pending"))
-        return str(self.get_result_display())
+        return str(self.Result(self.unit_result).label)
 
     @property
     def action_overdue(self) -> bool:

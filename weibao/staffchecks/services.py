@@ -37,6 +37,7 @@ from weibao.staffchecks.models import (
     CLOSE_CONTACT_KINDS,
     CheckBatch,
     CheckItem,
+    CheckItemQuerySet,
     MatchDecision,
     OffenderRecord,
     RegisterImport,
@@ -898,22 +899,24 @@ def batches_run(*, actor: User | None, batch_ids: Sequence[int], progress: Any =
     for batch in batches:
         if batch.kind == CheckBatch.Kind.ANNUAL and not batch.items.exists():
             _snapshot_roster(batch)
-    total = CheckItem.objects.filter(batch_id__in=claimed, result=CheckItem.Result.QUEUED).count()
-    done = 0
+    queued = dict(
+        CheckItem.objects.filter(batch_id__in=claimed, result=CheckItem.Result.QUEUED)
+        .values_list("batch_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    total, done = sum(queued.values()), 0
     counts = matching.MatchCounts()
-
-    def step(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress is not None:
-            progress(done, total)
-
     if progress is not None:
         progress(0, total)
     for batch in batches:
-        counts.add(matching.match_batch(batch.pk, progress=step))
+        counts.add(matching.match_batch(batch.pk))
         _finish_batch(batch, actor)
-    return {"exact": counts.exact, "possible": counts.possible, "clear": counts.clear}
+        done += queued.get(batch.pk, 0)
+        if progress is not None:
+            progress(done, total)
+    clear = total - counts.exact - counts.possible
+    return {"exact": counts.exact, "possible": counts.possible, "clear": clear}
 
 
 def _refresh_counts(batch: CheckBatch) -> None:
@@ -921,20 +924,23 @@ def _refresh_counts(batch: CheckBatch) -> None:
         batch.items.values_list("result").annotate(n=Count("pk")).values_list("result", "n")
     )
     R = CheckItem.Result
+    # Items without a finding are clear once the request is done, and pending until then.
+    unfound = by_result.get(R.QUEUED, 0)
+    done = batch.status == CheckBatch.Status.DONE
     batch.total = sum(by_result.values())
-    batch.clear_count = by_result.get(R.CLEAR, 0)
+    batch.clear_count = by_result.get(R.CLEAR, 0) + (unfound if done else 0)
     batch.barred_count = by_result.get(R.BARRED, 0)
-    batch.pending_count = by_result.get(R.POSSIBLE, 0) + by_result.get(R.QUEUED, 0)
+    batch.pending_count = by_result.get(R.POSSIBLE, 0) + (0 if done else unfound)
     batch.save(update_fields=["total", "clear_count", "barred_count", "pending_count"])
 
 
-def _update_staff_dates(items: QuerySet[CheckItem], today: date) -> None:
+def _update_staff_dates(items: CheckItemQuerySet, today: date) -> None:
     """Keep the roster's "last checked" and "first clear" dates for the compliance counts."""
-    final = items.filter(result__in=(CheckItem.Result.CLEAR, CheckItem.Result.BARRED))
+    clear = items.cleared()
+    final = clear | items.filter(result=CheckItem.Result.BARRED)
     StaffMember.objects.filter(pk__in=final.values("staff_id")).update(last_checked_on=today)
     StaffMember.objects.filter(
-        pk__in=items.filter(result=CheckItem.Result.CLEAR).values("staff_id"),
-        first_cleared_on__isnull=True,
+        pk__in=clear.values("staff_id"), first_cleared_on__isnull=True
     ).update(first_cleared_on=today)
 
 
@@ -943,14 +949,15 @@ def _finish_batch(batch: CheckBatch, actor: User | None) -> None:
 
     today = timezone.localdate()
     with transaction.atomic():
+        # Done first: from now on the items without a finding read as clear.
+        batch.status = CheckBatch.Status.DONE
+        batch.completed_at = timezone.now()
+        batch.save(update_fields=["status", "completed_at"])
         batch.items.filter(result=CheckItem.Result.BARRED, action_due__isnull=True).update(
             action_due=today + timedelta(days=action_due_days())
         )
         _update_staff_dates(batch.items.all(), today)
         _refresh_counts(batch)
-        batch.status = CheckBatch.Status.DONE
-        batch.completed_at = timezone.now()
-        batch.save(update_fields=["status", "completed_at"])
         record(
             AuditEvent.Action.UPDATE,
             actor=actor,
@@ -1167,8 +1174,8 @@ def letter_document(
     """The result letter to the unit: counts, and the people not to be employed, by name and
     masked ID number. No offence, category or register detail, ever."""
     chosen = list(items) if items is not None else list(batch.items.order_by("pk"))
-    barred = [i for i in chosen if i.result == CheckItem.Result.BARRED]
-    clear = [i for i in chosen if i.result == CheckItem.Result.CLEAR]
+    barred = [i for i in chosen if i.outcome == CheckItem.Result.BARRED]
+    clear = [i for i in chosen if i.outcome == CheckItem.Result.CLEAR]
     pending = [i for i in chosen if i.unit_result == "pending"]
     body = [
         _(

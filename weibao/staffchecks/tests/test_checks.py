@@ -121,7 +121,7 @@ def test_unit_records_dismissal(county: County, admin_a: User, planted: list[Sta
     services.item_record_action(actor=admin_a, item=item, action=CheckItem.Action.DISMISSED)
     planted[0].refresh_from_db()
     assert planted[0].status == StaffMember.Status.LEFT
-    clear = batch.items.get(result=CheckItem.Result.CLEAR)
+    clear = batch.items.cleared().get()
     with pytest.raises(ValidationError):
         services.item_record_action(actor=admin_a, item=clear, action="dismissed")
 

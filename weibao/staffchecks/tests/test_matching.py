@@ -89,11 +89,21 @@ def test_exact_possible_and_clear(
     add_record("李娜", "", date(1970, 1, 1))
     batch = _batch_with(county, roster_a, admin_a)
     counts = matching.match_batch(batch.pk)
-    assert (counts.exact, counts.possible, counts.clear) == (1, 1, 1)
+    assert (counts.exact, counts.possible) == (1, 1)
     results = {i.staff_id: (i.result, i.match_kind) for i in batch.items.all()}
     assert results[exact.pk] == (CheckItem.Result.BARRED, CheckItem.MatchKind.EXACT)
     assert results[possible.pk] == (CheckItem.Result.POSSIBLE, CheckItem.MatchKind.POSSIBLE)
-    assert results[clear.pk] == (CheckItem.Result.CLEAR, "")
+    # No finding: nothing written; pending while the request is not done, clear once it is.
+    assert results[clear.pk] == (CheckItem.Result.QUEUED, "")
+    assert batch.items.get(staff=clear).unit_result == "pending"
+    assert not batch.items.cleared().exists()
+    services.batches_run(actor=admin_a, batch_ids=[batch.pk])
+    batch.refresh_from_db()
+    assert batch.status == CheckBatch.Status.DONE
+    assert [i.staff_id for i in batch.items.cleared()] == [clear.pk]
+    outcomes = {i.staff_id: i.unit_result for i in batch.items.all()}
+    assert outcomes == {exact.pk: "barred", possible.pk: "pending", clear.pk: "clear"}
+    assert (batch.clear_count, batch.barred_count, batch.pending_count) == (1, 1, 1)
 
 
 def test_same_id_and_name_is_exact_not_possible(
@@ -103,26 +113,19 @@ def test_same_id_and_name_is_exact_not_possible(
     add_record(staff.person.name, staff.person.id_number.lower(), staff.person.birth_date)
     batch = _batch_with(county, [staff], admin_a)
     counts = matching.match_batch(batch.pk)
-    assert (counts.exact, counts.possible, counts.clear) == (1, 0, 0)
+    assert (counts.exact, counts.possible) == (1, 0)
 
 
 def test_matching_twice_changes_nothing(
     county: County, admin_a: User, roster_a: list[StaffMember], add_record: Callable[..., object]
 ) -> None:
+    add_record("x", roster_a[0].person.id_number, roster_a[0].person.birth_date)
     batch = _batch_with(county, roster_a, admin_a)
     matching.match_batch(batch.pk)
+    before = list(batch.items.values_list("pk", "result", "matched_record", "checked_at"))
     again = matching.match_batch(batch.pk)
-    assert (again.exact, again.possible, again.clear) == (0, 0, 0)
-
-
-def test_windows_cover_every_item(
-    county: County, admin_a: User, roster_a: list[StaffMember], add_record: Callable[..., object]
-) -> None:
-    staff = roster_a[2]
-    add_record("x", staff.person.id_number, staff.person.birth_date)
-    batch = _batch_with(county, roster_a, admin_a)
-    counts = matching.match_batch(batch.pk, window=1)
-    assert (counts.exact, counts.clear) == (1, 2)
+    assert (again.exact, again.possible) == (0, 0)
+    assert list(batch.items.values_list("pk", "result", "matched_record", "checked_at")) == before
 
 
 def _check_and_decide(
@@ -151,8 +154,8 @@ def test_a_cleared_possible_match_is_not_raised_again(
     # Next year's check: the same pair is not sent to the police again.
     later = _batch_with(county, [staff], admin_a)
     counts = matching.match_batch(later.pk)
-    assert (counts.exact, counts.possible, counts.clear) == (0, 0, 1)
-    assert later.items.get().result == CheckItem.Result.CLEAR
+    assert (counts.exact, counts.possible) == (0, 0)
+    assert later.items.get().result == CheckItem.Result.QUEUED  # no finding
     # A new register record with the same name and birth date is another question: it is raised.
     newer = add_record("王芳", id_for(staff.person.birth_date, 901), staff.person.birth_date)
     third = _batch_with(county, [staff], admin_a)
@@ -172,7 +175,7 @@ def test_a_confirmed_match_bars_at_the_next_check_without_asking_again(
     _check_and_decide(county, admin_a, police, staff, barred=True)
     later = _batch_with(county, [staff], admin_a)
     counts = matching.match_batch(later.pk)
-    assert (counts.exact, counts.possible, counts.clear) == (1, 0, 0)
+    assert (counts.exact, counts.possible) == (1, 0)
     item = later.items.get()
     assert item.result == CheckItem.Result.BARRED and item.matched_record == record
     assert item.confirmed_by == police  # the earlier confirmation, carried over
@@ -180,4 +183,7 @@ def test_a_confirmed_match_bars_at_the_next_check_without_asking_again(
     # The decision goes with the record: once it leaves the register, nothing is remembered.
     record.delete()
     assert not MatchDecision.objects.exists()
-    assert matching.match_batch(_batch_with(county, [staff], admin_a).pk).clear == 1
+    last = _batch_with(county, [staff], admin_a)
+    counts = matching.match_batch(last.pk)
+    assert (counts.exact, counts.possible) == (0, 0)
+    assert last.items.get().result == CheckItem.Result.QUEUED  # no finding

@@ -243,7 +243,7 @@ def test_annual_one_click_for_the_bureau(
     assert response.status_code == 302 and "/jobs/" in response["Location"]
     annual = CheckBatch.objects.filter(kind=CheckBatch.Kind.ANNUAL)
     assert annual.count() == 2 and set(annual.values_list("status", flat=True)) == {"done"}
-    assert CheckItem.objects.filter(result=CheckItem.Result.CLEAR).count() == 3
+    assert CheckItem.objects.cleared().count() == 3
 
 
 def test_list_query_counts_do_not_grow(
