@@ -895,7 +895,7 @@ def batches_run(*, actor: User | None, batch_ids: Sequence[int], progress: Any =
     CheckBatch.objects.filter(pk__in=claimed).update(
         status=CheckBatch.Status.RUNNING, submitted_at=timezone.now()
     )
-    batches = list(CheckBatch.objects.filter(pk__in=claimed).select_related("unit"))
+    batches = list(CheckBatch.objects.filter(pk__in=claimed).select_related("unit").order_by("pk"))
     for batch in batches:
         if batch.kind == CheckBatch.Kind.ANNUAL and not batch.items.exists():
             _snapshot_roster(batch)
@@ -909,12 +909,22 @@ def batches_run(*, actor: User | None, batch_ids: Sequence[int], progress: Any =
     counts = matching.MatchCounts()
     if progress is not None:
         progress(0, total)
-    for batch in batches:
-        counts.add(matching.match_batch(batch.pk))
-        _finish_batch(batch, actor)
-        done += queued.get(batch.pk, 0)
-        if progress is not None:
-            progress(done, total)
+    finished: list[int] = []
+    try:
+        for batch in batches:
+            counts.add(matching.match_batch(batch.pk))
+            _finish_batch(batch, actor)
+            finished.append(batch.pk)
+            done += queued.get(batch.pk, 0)
+            if progress is not None:
+                progress(done, total)
+    except Exception:
+        # The requests not finished go back to open, to be run again (their findings so far
+        # stand: matching again only looks at the items still without one).
+        CheckBatch.objects.filter(pk__in=claimed, status=CheckBatch.Status.RUNNING).exclude(
+            pk__in=finished
+        ).update(status=CheckBatch.Status.OPEN)
+        raise
     clear = total - counts.exact - counts.possible
     return {"exact": counts.exact, "possible": counts.possible, "clear": clear}
 

@@ -95,6 +95,40 @@ def _run(county: County, actor: User, staff: list[StaffMember]) -> CheckBatch:
     return batch
 
 
+def test_a_failed_run_leaves_the_unfinished_requests_open(
+    county: County, admin_a: User, planted: list[StaffMember], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = (
+        services.batch_create(
+            actor=admin_a,
+            unit=county.school_a,
+            kind=CheckBatch.Kind.NEW_HIRE,
+            consent_confirmed=True,
+            staff=[staff],
+        )
+        for staff in planted[:2]
+    )
+    real = services.matching.match_batch
+
+    def failing(batch_id: int) -> Any:
+        if batch_id == second.pk:
+            raise RuntimeError("the database went away")
+        return real(batch_id)
+
+    monkeypatch.setattr(services.matching, "match_batch", failing)
+    with pytest.raises(RuntimeError):
+        services.batches_run(actor=admin_a, batch_ids=[first.pk, second.pk])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (CheckBatch.Status.DONE, CheckBatch.Status.OPEN)
+    assert second.items.get().unit_result == "pending"  # never read as clear
+    monkeypatch.setattr(services.matching, "match_batch", real)
+    services.batches_run(actor=admin_a, batch_ids=[second.pk])
+    second.refresh_from_db()
+    assert second.status == CheckBatch.Status.DONE
+    assert second.items.get().result == CheckItem.Result.POSSIBLE
+
+
 def test_police_confirm_a_possible_match(
     county: County, admin_a: User, police: User, planted: list[StaffMember]
 ) -> None:
