@@ -311,14 +311,6 @@ def _roster_chunks(
         yield flush()
 
 
-def roster_check(*, unit: Organisation, handle: IO[bytes]) -> RosterCheck:
-    """Validate a roster file without writing anything."""
-    result = RosterCheck()
-    for _chunk in _roster_chunks(unit, handle, result):
-        pass
-    return result
-
-
 def _people_by_hash(hashes: Sequence[str]) -> dict[str, int]:
     """ID hash -> person pk, for those of `hashes` who are on file already."""
     if not hashes:
