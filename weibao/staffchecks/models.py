@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from weibao.accounts.models import Organisation, Role
 from weibao.core import crypto
@@ -504,7 +505,7 @@ class CheckItem(models.Model):
     @property
     def unit_result_label(self) -> str:
         if self.unit_result == "pending":
-            return str(_("pending"))
+            return pgettext("check result", "pending")
         return str(self.Result(self.unit_result).label)
 
     @property
