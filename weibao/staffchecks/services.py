@@ -382,8 +382,11 @@ def _write_roster_chunk(unit: Organisation, chunk: RosterChunk, today: date) -> 
 
 def roster_rows_write(unit: Organisation, rows: Sequence[RosterRow], today: date) -> int:
     """Add checked rows to a unit's roster (a new hire, the demo county); no audit of its own."""
-    people = _people_by_hash([row.id_hash for row in rows])
-    return _write_roster_chunk(unit, RosterChunk([(0, row) for row in rows], people), today)
+    written = 0
+    for part in _chunks(rows, CHUNK):
+        people = _people_by_hash([row.id_hash for row in part])
+        written += _write_roster_chunk(unit, RosterChunk([(0, row) for row in part], people), today)
+    return written
 
 
 def roster_upload(*, actor: User, unit: Organisation, upload: Any) -> RosterUpload:
