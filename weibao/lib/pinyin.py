@@ -19,9 +19,10 @@ SURNAME_READINGS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-# Names repeat (张伟, 王芳 ...): each is read once per process. The whole name is the key, as a
-# polyphone reads by its neighbours (周长瑞 zhouchangrui, but 长瑞 alone zhangrui).
-@lru_cache(maxsize=4096)
+# Names repeat (张伟, 王芳 ...): each is read once per process, up to a bound (about 3 MiB) that
+# keeps a roster file's run of names; the whole name is the key, as a polyphone reads by its
+# neighbours (周长瑞 zhouchangrui, but 长瑞 alone zhangrui).
+@lru_cache(maxsize=16_384)
 def name_pinyin(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name, lower case, no spaces: 曾小明 -> (zengxiaoming, zxm)."""
     name = "".join(name.split())
