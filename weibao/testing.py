@@ -6,8 +6,11 @@ county coordinator, an outsider, a system administrator and an auditor.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -107,6 +110,45 @@ def logged_in(user: User) -> Client:
 
 def id_for(birth: date, seq: int = 123, prefix: str = "361025") -> str:
     return idnumber.make(prefix, birth, seq)
+
+
+def xlsx_upload(header: Sequence[str], rows: Sequence[Sequence[Any]], name: str = "f.xlsx") -> Any:
+    """An uploaded .xlsx file with a header row and the rows given."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(
+        name,
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def make_roster(county: County, actor: User) -> list[Any]:
+    """Three teachers on school A's roster: 张伟, 王芳 and 李娜."""
+    from weibao.staffchecks import services
+
+    return [
+        services.staff_add(
+            actor=actor,
+            unit=county.school_a,
+            data={
+                "name": name,
+                "id_number": id_for(date(1980 + i, 3, 1), 100 + i),
+                "role": "teacher",
+                "start_date": date(2015, 9, 1),
+            },
+        )
+        for i, name in enumerate(["张伟", "王芳", "李娜"])
+    ]
 
 
 ROLES = Role

@@ -3,50 +3,18 @@ results without any register detail, and the possible match waiting for the poli
 
 from __future__ import annotations
 
-import io
-from datetime import date
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from weibao.accounts.models import Role, User
 from weibao.staffchecks import services
-from weibao.staffchecks.models import CheckBatch, StaffMember
-from weibao.testing import PASSWORD, County, id_for, make_user
+from weibao.staffchecks.models import CheckBatch
+from weibao.testing import PASSWORD, County, id_for, make_roster, make_user, xlsx_upload
 
 from .conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _register_file(rows: list[list[str]]) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append([str(column.header) for column in services.REGISTER_COLUMNS])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("register.xlsx", buffer.getvalue())
-
-
-def _staff(county: County, admin: User) -> list[StaffMember]:
-    return [
-        services.staff_add(
-            actor=admin,
-            unit=county.school_a,
-            data={
-                "name": name,
-                "id_number": id_for(date(1980 + i, 3, 1), 100 + i),
-                "role": "teacher",
-                "start_date": date(2015, 9, 1),
-            },
-        )
-        for i, name in enumerate(["张伟", "王芳", "李娜"])
-    ]
 
 
 def test_annual_recheck_in_one_click_hides_the_details_from_the_school(
@@ -54,15 +22,16 @@ def test_annual_recheck_in_one_click_hides_the_details_from_the_school(
 ) -> None:
     # The worker's part runs inline here; the real worker is tested in weibao/core/tests.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    barred, lookalike, clear = _staff(county, admin_a)
+    barred, lookalike, clear = make_roster(county, admin_a)
     other = id_for(lookalike.person.birth_date, 999)
     services.register_import(
         actor=police,
-        upload=_register_file(
+        upload=xlsx_upload(
+            [str(column.header) for column in services.REGISTER_COLUMNS],
             [
                 ["张伟", barred.person.id_number, "", "性侵害"],
                 ["王 芳", other, lookalike.person.birth_date.isoformat(), "虐待"],
-            ]
+            ],
         ),
     )
     make_user("edu", county.education, Role.CASE_WORKER)

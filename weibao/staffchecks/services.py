@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -258,7 +258,7 @@ def _roster_chunks(
     chunk: list[tuple[int, RosterRow]] = []
 
     def flush() -> RosterChunk:
-        people = _people_by_hash([row.id_hash for _number, row in chunk])
+        people = Person.objects.pks_by_id_hash([row.id_hash for _number, row in chunk])
         on_roster = set(
             StaffMember.objects.filter(
                 unit=unit, status=StaffMember.Status.ACTIVE, person_id__in=people.values()
@@ -311,23 +311,6 @@ def _roster_chunks(
         yield flush()
 
 
-def _people_by_hash(hashes: Sequence[str]) -> dict[str, int]:
-    """ID hash -> person pk, for those of `hashes` who are on file already."""
-    if not hashes:
-        return {}
-    # Plain SQL: the ORM would prepare each of the thousands of values of the IN list one by
-    # one. The "not empty" condition is the unique index's own: without it, no index is used.
-    quote = connection.ops.quote_name
-    sql = "SELECT {c}, id FROM {t} WHERE {c} IN ({marks}) AND {c} <> ''".format(  # noqa: S608
-        c=quote("id_number_hash"),
-        t=quote(Person._meta.db_table),
-        marks=", ".join(["%s"] * len(hashes)),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(hashes))
-        return dict(cursor.fetchall())
-
-
 def _write_roster_chunk(unit: Organisation, chunk: RosterChunk, today: date) -> int:
     """Create the people not yet on file (in bulk) and add everyone to the roster."""
     people = chunk.people
@@ -361,7 +344,7 @@ def _write_roster_chunk(unit: Organisation, chunk: RosterChunk, today: date) -> 
         ),
     )
     if new:
-        people.update(_people_by_hash(list(new)))
+        people.update(Person.objects.pks_by_id_hash(list(new)))
     left, active = StaffMember.Status.LEFT, StaffMember.Status.ACTIVE
     return bulk.insert_rows(
         StaffMember,
@@ -384,7 +367,7 @@ def roster_rows_write(unit: Organisation, rows: Sequence[RosterRow], today: date
     """Add checked rows to a unit's roster (a new hire, the demo county); no audit of its own."""
     written = 0
     for part in _chunks(rows, CHUNK):
-        people = _people_by_hash([row.id_hash for row in part])
+        people = Person.objects.pks_by_id_hash([row.id_hash for row in part])
         written += _write_roster_chunk(unit, RosterChunk([(0, row) for row in part], people), today)
     return written
 

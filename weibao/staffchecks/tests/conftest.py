@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from weibao.accounts.models import Role, User
 from weibao.core import crypto
 from weibao.lib import idnumber
 from weibao.staffchecks.matching import id_hash, normalise_name
 from weibao.staffchecks.models import OffenderRecord, RegisterImport, StaffMember
-from weibao.testing import County, id_for, make_user
+from weibao.testing import County, make_roster, make_user, xlsx_upload
 
 ROSTER_HEADER = ["Name", "ID number", "Role", "Start date", "End date"]
 
@@ -26,45 +23,15 @@ def _english(english: None) -> None:
     """These tests assert on the English message ids."""
 
 
-def xlsx(header: Sequence[str], rows: Sequence[Sequence[Any]], name: str = "f.xlsx") -> Any:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(
-        name,
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
 @pytest.fixture
 def make_xlsx() -> Callable[..., Any]:
-    return xlsx
+    return xlsx_upload
 
 
 @pytest.fixture
 def roster_a(county: County, admin_a: User) -> list[StaffMember]:
     """Three teachers on school A's roster."""
-    from weibao.staffchecks import services
-
-    return [
-        services.staff_add(
-            actor=admin_a,
-            unit=county.school_a,
-            data={
-                "name": name,
-                "id_number": id_for(date(1980 + i, 3, 1), 100 + i),
-                "role": "teacher",
-                "start_date": date(2015, 9, 1),
-            },
-        )
-        for i, name in enumerate(["张伟", "王芳", "李娜"])
-    ]
+    return make_roster(county, admin_a)
 
 
 @pytest.fixture
