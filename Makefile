@@ -26,7 +26,7 @@ demo: $(VENV)/.base
 
 ## Install the test dependencies and run the whole suite (set DATABASE_URL for PostgreSQL).
 test: $(VENV)/.dev e2e-deps
-	$(VENV)/bin/pytest -p no:cacheprovider
+	$(VENV)/bin/pytest -p no:cacheprovider -n auto
 
 ## Debian packages the tests need: Chromium and CJK fonts for the browser tests (Playwright drives
 ## /usr/bin/chromium), GNU gettext for the translation check.

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "weibao.accounts.middleware.IdleSessionMiddleware",
     "weibao.accounts.middleware.SecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -177,18 +178,27 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 OTP_REQUIRED_ROLES = ["sysadmin", "auditor"]
 OTP_TOTP_ISSUER = "Weibao 未保"
 
-# Lockout: 5 failures lock the account and, separately, the address for 30 minutes.
+# The reverse proxies in front of the web server (addresses or networks, comma-separated): only
+# they may name the client in X-Forwarded-For. Empty: the client is REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+
+# Lockout: 5 failures lock an account for the address they came from, and 5 failures from one
+# address (whatever the usernames) lock that address, for 30 minutes. An account is never locked
+# from every address, so nobody can lock a colleague out by typing wrong passwords for them.
+# A successful login clears only its own account-and-address failures
+# (weibao.accounts.signals), never those another username left from the same address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "weibao.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "weibao.audit.middleware.client_ip"
 
-# Idle sessions end after 30 minutes: the cookie's age is renewed on every request.
+# Idle sessions end after 30 minutes: IdleSessionMiddleware moves the expiry forward on the
+# user's own requests (at most once a minute), never on a page's polls.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("accounts and units")
 
     def ready(self) -> None:
-        from weibao.accounts import policy  # noqa: F401  (registers the permissions)
+        from weibao.accounts import policy, signals  # noqa: F401  (permissions, login signals)

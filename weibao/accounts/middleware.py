@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -63,3 +64,38 @@ class SecurityPolicyMiddleware:
         if step == "accounts:password_change":
             return _("Your password has expired: change it on the web page first.")
         return _("Enter your one-time code on the web page first.")
+
+
+# Renew an idle session's expiry at most once per this many seconds: a page's every request
+# used to write the session, so polling a progress bar wrote to the database every second.
+SESSION_RENEW_SECONDS = 60
+RENEWED_KEY = "_renewed_at"
+
+
+def passive(request: HttpRequest) -> None:
+    """Mark a request that a page makes by itself (a progress bar's poll): it neither writes the
+    session nor keeps it alive, so an open page does not hold off the idle timeout."""
+    request.passive = True  # type: ignore[attr-defined]
+
+
+class IdleSessionMiddleware:
+    """Moves a signed-in session's expiry forward when the user does something, at most once a
+    minute (SESSION_COOKIE_AGE after the last activity), and never on a passive request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if (
+            session is None
+            or getattr(request, "passive", False)
+            or not request.user.is_authenticated
+            or session.is_empty()
+        ):
+            return response
+        now = int(time.time())
+        if now - int(session.get(RENEWED_KEY, 0)) >= SESSION_RENEW_SECONDS:
+            session[RENEWED_KEY] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response

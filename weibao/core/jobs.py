@@ -104,7 +104,9 @@ def execute(job_id: str) -> str:
     with override(language):
         try:
             if handler is None:
-                raise LookupError(_("There is no job of the kind %(kind)s.") % {"kind": job.kind})
+                raise ValidationError(
+                    _("There is no job of the kind %(kind)s.") % {"kind": job.kind}
+                )
             result = handler(job, ProgressWriter(job))
         except Exception as error:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
@@ -128,9 +130,15 @@ def execute(job_id: str) -> str:
 
 
 def _error_text(error: Exception) -> str:
+    """What the starter reads: a ValidationError's own words; for anything else (a database
+    error, a bug) a plain sentence in their language, never the exception's English text, which
+    stays in the log."""
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    return str(error) or type(error).__name__
+    return _(
+        "The job stopped because of an error on the server. Start it again; if it fails again, "
+        "tell the system administrator (the details are in the server's log)."
+    )
 
 
 def _tell_starter(job: Job) -> None:

@@ -24,6 +24,8 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
 MAX_ROWS = 200_000
+# A double holds every whole number of up to 15 digits exactly; Excel shows 15 significant digits.
+EXACT_DIGITS = 15
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class Column:
     required: bool = True
     example: str = ""
     width: int = 16
+    # A code (ID number, credit code, phone): a number cell that cannot hold it exactly is an
+    # error, never a rounded code, and a leading apostrophe (Excel's "keep as text") is dropped.
+    code: bool = False
 
     def headers(self) -> set[str]:
         """The header in every language, so a file filled in either imports."""
@@ -88,8 +93,54 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(upload: IO[bytes], columns: Sequence[Column]) -> Iterator[tuple[int, dict[str, str]]]:
+class RowTexts(dict[str, str]):
+    """One row's cells as text by column key, and the cells that could not be read as text."""
+
+    def __init__(self, texts: dict[str, str], problems: dict[str, list[str]]) -> None:
+        super().__init__(texts)
+        self.problems = problems
+
+
+def code_text(value: Any) -> tuple[str, str | None]:
+    """A code cell as text, and why it cannot be trusted (None when it can).
+
+    An 18-digit ID number typed into a number cell is stored as a rounded double
+    (3.61025198501059E+17): turning it back into digits gives another number, which passes the
+    check digit about one time in eleven. Only whole numbers of up to 15 digits survive.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return cell_text(value).lstrip("'").strip(), None
+    if isinstance(value, float) and not value.is_integer():
+        return cell_text(value), _("stored as a number, not as text: format the column as text")
+    if abs(value) >= 10**EXACT_DIGITS:
+        return cell_text(value), _(
+            "stored as a number, so Excel kept only 15 digits of it: format the column as text "
+            "and type the number again"
+        )
+    return cell_text(value), None
+
+
+def check_row(check: Callable[[dict[str, str]], Any], texts: dict[str, str]) -> Any:
+    """Run an importer's `check` on a row from read_rows, adding the cells read_rows refused:
+    raises one ValidationError keyed by column key with every problem of the row."""
+    problems = dict(getattr(texts, "problems", {}))
+    try:
+        value = check(texts)
+    except ValidationError as exc:
+        if not problems:
+            raise
+        for key, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
+            problems.setdefault(key, []).extend(m for m in messages if m not in problems[key])
+    if problems:
+        raise ValidationError(problems)
+    return value
+
+
+def read_rows(upload: IO[bytes], columns: Sequence[Column]) -> Iterator[tuple[int, RowTexts]]:
     """Yield (Excel row number, {column key: text}) for every non-empty row of the first sheet.
+
+    A code column's cell that was stored as a rounded number is kept in the row's `problems`;
+    `check_row` reports it as the row's error.
 
     Raises ValidationError when the file is not a spreadsheet, a required column is missing, or
     the sheet has more than MAX_ROWS rows.
@@ -119,12 +170,21 @@ def read_rows(upload: IO[bytes], columns: Sequence[Column]) -> Iterator[tuple[in
                 _("The sheet has more than %(max)d rows; split it into several files.")
                 % {"max": MAX_ROWS}
             )
-        texts = {
-            key: cell_text(values[index]) if index < len(values) else ""
-            for key, index in positions.items()
-        }
+        texts: dict[str, str] = {}
+        problems: dict[str, list[str]] = {}
+        for column in columns:
+            index = positions.get(column.key)
+            if index is None:
+                continue
+            value = values[index] if index < len(values) else None
+            if column.code:
+                texts[column.key], problem = code_text(value)
+                if problem:
+                    problems[column.key] = [problem]
+            else:
+                texts[column.key] = cell_text(value)
         if any(texts.values()):
-            yield number, texts
+            yield number, RowTexts(texts, problems)
 
 
 def validate_rows(
@@ -138,7 +198,7 @@ def validate_rows(
     report = Report()
     for number, texts in read_rows(upload, columns):
         try:
-            report.good.append((number, check(texts)))
+            report.good.append((number, check_row(check, texts)))
         except ValidationError as exc:
             for key, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
                 column = headers.get(key or "", "")

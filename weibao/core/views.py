@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from weibao.accounts.middleware import passive
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.core import services
@@ -122,5 +123,6 @@ def _get_job_for_user(request: HttpRequest, pk: str) -> Job:
 def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     job = _get_job_for_user(request, pk)
     if getattr(request, "htmx", False):
+        passive(request)  # the bar polls every second: no session write, no renewal
         return render(request, "includes/progress.html", {"job": job})
     return render(request, "core/job_detail.html", {"job": job})

@@ -23,6 +23,7 @@ from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
 from weibao.core import crypto
+from weibao.core.querysets import in_chunks
 from weibao.lib import idnumber
 from weibao.lib._text import to_halfwidth
 from weibao.lib.masking import mask_id, mask_name
@@ -513,7 +514,8 @@ def person_export(
         sheet = workbook.create_sheet(_("People"))
         sheet.append([title for title, _value in columns])
         rows = 0
-        for person in people.iterator(chunk_size=500):
+        # Chunk by chunk, never a cursor left open while the progress is written.
+        for person in in_chunks(people):
             sheet.append([value(person) for _title, value in columns])
             rows += 1
             if progress is not None and rows % 200 == 0:

@@ -475,7 +475,7 @@ def coverage_by_township() -> tuple[list[TownshipCoverage], TownshipCoverage]:
 COLUMNS = (
     Column("name", gettext_lazy("School name"), example="鳌溪镇中心小学", width=28),
     Column("credit_code", gettext_lazy("Credit code"), required=False,
-           example="12361025MB1234567X", width=22),
+           example="12361025MB1234567X", width=22, code=True),
     Column("kind", gettext_lazy("School kind"), example="primary school", width=16),
     Column("ownership", gettext_lazy("Ownership"), required=False, example="public", width=10),
     Column("township", gettext_lazy("Township"), example="鳌溪镇", width=14),
@@ -488,7 +488,8 @@ COLUMNS = (
     Column("pupil_count", gettext_lazy("Pupils"), required=False, example="900", width=8),
     Column("staff_count", gettext_lazy("Staff"), required=False, example="60", width=8),
     Column("principal_name", gettext_lazy("Principal"), required=False, width=12),
-    Column("principal_phone", gettext_lazy("Principal's phone"), required=False, width=16),
+    Column("principal_phone", gettext_lazy("Principal's phone"), required=False, width=16,
+           code=True),
 )  # fmt: skip
 
 
@@ -660,7 +661,7 @@ def _import_rows(upload: IO[bytes]) -> tuple[ImportReport, _Importer]:
     for number, texts in spreadsheets.read_rows(upload, COLUMNS):
         importer.row_number = number
         try:
-            report.good.append((number, importer.check(texts)))
+            report.good.append((number, spreadsheets.check_row(importer.check, texts)))
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 column = headers.get(key, "")

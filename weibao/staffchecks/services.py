@@ -65,23 +65,25 @@ def action_due_days() -> int:
 
 ROSTER_COLUMNS = (
     Column("name", gettext_lazy("Name"), example="张三", width=12),
-    Column("id_number", gettext_lazy("ID number"), example="361025198503150012", width=22),
+    Column(
+        "id_number", gettext_lazy("ID number"), example="361025198503150012", width=22, code=True
+    ),
     Column("role", gettext_lazy("Role"), example=str(StaffMember.StaffRole.TEACHER.label)),
     Column("start_date", gettext_lazy("Start date"), example="2024-09-01"),
     Column("end_date", gettext_lazy("End date"), required=False),
 )
 REGISTER_COLUMNS = (
     Column("name", gettext_lazy("Name"), example="李四", width=12),
-    Column("id_number", gettext_lazy("ID number"), required=False, width=22),
+    Column("id_number", gettext_lazy("ID number"), required=False, width=22, code=True),
     Column("birth_date", gettext_lazy("Birth date"), required=False),
     Column("categories", gettext_lazy("Categories"), example="sexual", width=30),
 )
 APPLICANT_COLUMNS = (
     Column("name", gettext_lazy("Name"), example="王五", width=12),
-    Column("id_number", gettext_lazy("ID number"), width=22),
+    Column("id_number", gettext_lazy("ID number"), width=22, code=True),
 )
 NATIONAL_COLUMNS = (
-    Column("id_number", gettext_lazy("ID number"), width=22),
+    Column("id_number", gettext_lazy("ID number"), width=22, code=True),
     Column("result", gettext_lazy("Result"), example="clear"),
 )
 
@@ -284,7 +286,7 @@ def _roster_chunks(
 
     for number, texts in spreadsheets.read_rows(handle, ROSTER_COLUMNS):
         try:
-            row = check(texts)
+            row = spreadsheets.check_row(check, texts)
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 result.errors.extend(RowError(number, header.get(key, ""), m) for m in messages)

@@ -52,17 +52,30 @@ def test_missing_fields_are_named(db: None) -> None:
 
 
 def test_failures_count_towards_the_lockout(liaison_a: User) -> None:
-    for n in range(5):
-        response = _post({"username": "liaison_a", "password": "Wrong-pass-1"}, ip=f"10.2.0.{n}")
+    for _ in range(5):
+        response = _post({"username": "liaison_a", "password": "Wrong-pass-1"}, ip="10.2.0.1")
     assert response.status_code == 429
-    response = _post({"username": "liaison_a", "password": PASSWORD}, ip="10.2.9.9")
+    response = _post({"username": "liaison_a", "password": PASSWORD}, ip="10.2.0.1")
     assert response.status_code == 429 and "detail" in response.json()
     assert not Token.objects.exists()
     # The login page is locked too: one count for both doors.
     page = Client().post(
-        "/accounts/login/", {"username": "liaison_a", "password": PASSWORD}, REMOTE_ADDR="10.3.0.1"
+        "/accounts/login/", {"username": "liaison_a", "password": PASSWORD}, REMOTE_ADDR="10.2.0.1"
     )
     assert page.status_code == 429
+    # The owner at their own desk is not locked out by somebody else's guesses.
+    assert _post({"username": "liaison_a", "password": PASSWORD}, ip="10.3.0.1").status_code == 200
+
+
+def test_a_token_for_ones_own_account_does_not_reset_guesses_at_another(
+    liaison_a: User, liaison_b: User
+) -> None:
+    wrong = {"username": "liaison_a", "password": "Wrong-pass-1"}
+    for _ in range(4):
+        assert _post(wrong, ip="10.4.0.1").status_code == 400
+    assert _post({"username": "liaison_b", "password": PASSWORD}, ip="10.4.0.1").status_code == 200
+    assert _post(wrong, ip="10.4.0.1").status_code == 429
+    assert _post({"username": "liaison_a", "password": PASSWORD}, ip="10.4.0.1").status_code == 429
 
 
 @pytest.mark.parametrize("who", ["sysadmin", "auditor"])

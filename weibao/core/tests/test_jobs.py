@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from weibao.accounts.models import User
@@ -33,6 +33,11 @@ def count_handler(job: Job, progress: Progress) -> Attachment | None:
 def failing_handler(job: Job, progress: Progress) -> Attachment | None:
     progress(1, 4)
     raise ValidationError("Row 3: the ID number is not valid.")
+
+
+@register("test_crash")
+def crashing_handler(job: Job, progress: Progress) -> Attachment | None:
+    raise OperationalError("database is locked")
 
 
 @register("test_nothing")
@@ -82,6 +87,19 @@ def test_failed_job_keeps_the_error_for_the_user(liaison_a: User, run_inline: An
     assert (job.done, job.total) == (1, 4)
     assert job.result is None
     assert "Import" in Notification.objects.get(recipient=liaison_a).title
+
+
+def test_a_crash_is_told_in_the_starters_language_not_as_the_exception(
+    liaison_a: User, run_inline: Any
+) -> None:
+    """ "database is locked" reached the job page and the inbox of a Chinese user."""
+    liaison_a.language = "zh-hans"
+    liaison_a.save(update_fields=["language"])
+    with run_inline():
+        job = job_start(actor=liaison_a, kind="test_crash", title="Export", params={})
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "locked" not in job.message and "系统管理员" in job.message
 
 
 def test_job_without_progress_or_result(liaison_a: User, run_inline: Any) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
@@ -83,3 +84,45 @@ def test_errors_sheet_lists_each_error() -> None:
     sheet = load_workbook(io.BytesIO(errors_bytes(report.errors))).active
     assert sheet is not None
     assert [c.value for c in sheet[2]][:2] == [2, "ID number"]
+
+
+CODE_COLUMNS = [
+    Column("name", gettext_lazy("Name")),
+    Column("id_number", gettext_lazy("ID number"), code=True),
+]
+
+
+def _check_id(texts: dict[str, str]) -> str:
+    try:
+        return idnumber.parse(texts["id_number"]).number
+    except ValueError as exc:
+        raise ValidationError({"id_number": [str(exc)]}) from exc
+
+
+def test_an_id_number_stored_as_a_number_is_a_row_error_never_another_id() -> None:
+    # Excel keeps 15 significant digits: 361025198501059123 is stored as 3.61025198501059E+17,
+    # which reads back as 361025198501059008 — a checksum-valid ID of somebody else.
+    rounded = float("3.61025198501059E+17")
+    assert idnumber.parse(str(int(rounded))).number == "361025198501059008"
+    report = validate_rows(xlsx([["姓名", "身份证号"], ["张三", rounded]]), CODE_COLUMNS, _check_id)
+    assert report.good == []
+    [error] = report.errors
+    assert (error.row, error.column) == (2, "ID number")
+    assert "format the column as text" in error.message
+
+
+def test_the_number_error_is_in_chinese_by_default() -> None:
+    with translation.override("zh-hans"):
+        report = validate_rows(
+            xlsx([["姓名", "身份证号"], ["张三", 3.61025198501059e17]]), CODE_COLUMNS, _check_id
+        )
+    assert "文本" in report.errors[0].message
+
+
+def test_a_fifteen_digit_number_cell_and_a_leading_apostrophe_are_read_exactly() -> None:
+    upload = xlsx(
+        [["姓名", "身份证号"], ["张三", 110105491231002], ["李四", "'11010519491231002X"]]
+    )
+    report = validate_rows(upload, CODE_COLUMNS, _check_id)
+    assert report.errors == []
+    assert [value for _row, value in report.good] == ["11010519491231002X", "11010519491231002X"]

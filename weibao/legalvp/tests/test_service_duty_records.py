@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -35,9 +37,17 @@ def test_law_education_counts_toward_four_hours(vp_user, appointment, school_a) 
     assert not Appointment.objects.below_minimum().exists()
 
 
-def test_last_years_hours_do_not_count(vp_user, appointment, school_a) -> None:
-    today = timezone.localdate()
-    add(vp_user, appointment, school_a, "FD1", "8", when=date(today.year - 1, 12, 1))
+@pytest.fixture(params=["2026-03-15", "2026-12-02", "2027-01-01"])
+def frozen_today(request: pytest.FixtureRequest) -> Iterator[date]:
+    """Any day of the year: this test used to fail from 2 to 31 December."""
+    with time_machine.travel(datetime.fromisoformat(f"{request.param}T10:00+08:00"), tick=False):
+        yield timezone.localdate()
+
+
+def test_last_years_hours_do_not_count(frozen_today, vp_user, appointment, school_a) -> None:
+    today = frozen_today
+    # The last day of last year: within the term, which began a year before today.
+    add(vp_user, appointment, school_a, "FD1", "8", when=date(today.year - 1, 12, 31))
     assert services.law_education_hours(appointment, today.year) == 0
     assert services.law_education_hours(appointment, today.year - 1) == 8
     assert appointment in Appointment.objects.below_minimum()

@@ -219,3 +219,17 @@ def test_mark_left_keeps_the_record(county: County, admin_a: User, existing: Sta
     services.staff_mark_left(actor=admin_a, staff=existing)
     existing.refresh_from_db()
     assert existing.status == StaffMember.Status.LEFT and existing.end_date is not None
+
+
+def test_an_id_number_typed_as_a_number_is_refused_not_rounded_to_another(
+    county: County, admin_a: User, make_xlsx: Callable[..., Any]
+) -> None:
+    """3.61025198501059E+17 read back as 361025198501059008, checksum-valid: a barred person
+    could have passed the record check under somebody else's number."""
+    rounded = float("3.61025198501059E+17")
+    file = make_xlsx(ROSTER_HEADER, [["张伟", rounded, "teacher", "2020-09-01", ""]])
+    upload = services.roster_upload(actor=admin_a, unit=county.school_a, upload=file)
+    assert (upload.good_rows, upload.bad_rows) == (0, 1)
+    [error] = upload.errors
+    assert error["row"] == 2 and "format the column as text" in error["message"]
+    assert not StaffMember.objects.exists()
