@@ -100,9 +100,9 @@ def parts(path: Path, unit: Any) -> dict[str, float]:
     from django.db import transaction
     from django.utils import timezone
 
-    from weibao.core import crypto
+    from weibao.kit import bulk, crypto
     from weibao.people.models import Person
-    from weibao.staffchecks import bulk, services
+    from weibao.staffchecks import services
     from weibao.staffchecks.models import StaffMember
 
     seconds: dict[str, float] = {}

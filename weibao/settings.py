@@ -193,7 +193,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "weibao.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "weibao.audit.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "weibao.kit.http.client_ip"
 
 # Idle sessions end after 30 minutes: IdleSessionMiddleware moves the expiry forward on the
 # user's own requests (at most once a minute), never on a page's polls.
@@ -291,7 +291,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["weibao.api.permissions.IsActiveMember"],
+    "DEFAULT_PERMISSION_CLASSES": ["weibao.core.api.IsActiveMember"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -135,6 +135,13 @@ class Organisation(models.Model):
     )
     # Units whose jurisdiction is their division rather than their own records.
     TERRITORIAL_KINDS = frozenset({Kind.TOWNSHIP, Kind.VILLAGE_COMMITTEE, Kind.POLICE_STATION})
+    POLICE_KINDS = frozenset({Kind.PUBLIC_SECURITY, Kind.POLICE_STATION})
+    # The bodies that send legal vice-principals to schools.
+    SENDING_BODY_KINDS = frozenset(
+        {Kind.PROCURATORATE, Kind.COURT, Kind.PUBLIC_SECURITY, Kind.POLICE_STATION, Kind.JUSTICE}
+    )
+    # Units whose staff work in close contact with minors (Minors Protection Law Art. 62).
+    CLOSE_CONTACT_KINDS = frozenset({*SCHOOL_KINDS, Kind.TRAINING, Kind.HOSPITAL, Kind.SOCIAL_WORK})
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

@@ -82,11 +82,17 @@ def scope_for(user: User) -> Scope:
     return Scope(org_ids=unit_subtree_ids(org.pk), division_prefix=prefix)
 
 
-# Predicates --------------------------------------------------------------------------------
+# The vocabulary -----------------------------------------------------------------------------
+#
+# Every app's policy.py and for_user are written in these words, each defined once here.
+
+# Roles that reach beyond data: they see no child's record, whatever their unit.
+NO_DATA_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
 
 
 @rules.predicate
 def is_member(user: User) -> bool:
+    """Signed in with an active account."""
     return bool(user.is_authenticated and user.is_active)
 
 
@@ -102,18 +108,43 @@ is_sysadmin = has_role(Role.SYSADMIN)
 is_auditor = has_role(Role.AUDITOR)
 is_county_coordinator = has_role(Role.COUNTY_COORDINATOR)
 is_unit_admin = has_role(Role.UNIT_ADMIN)
+is_case_worker = has_role(Role.CASE_WORKER)
+# A unit's own staff who act for it: its administrators and case workers.
+is_unit_staff = has_role(Role.UNIT_ADMIN, Role.CASE_WORKER)
 # Roles that may change records, as opposed to reading them.
 can_write = has_role(
     Role.UNIT_ADMIN, Role.CASE_WORKER, Role.CAMPUS_LIAISON, Role.COUNTY_COORDINATOR
 )
-# Roles that see children's data at all (within their scope).
-sees_people = has_role(
-    Role.UNIT_ADMIN,
-    Role.CASE_WORKER,
-    Role.CAMPUS_LIAISON,
-    Role.READ_ONLY,
-    Role.COUNTY_COORDINATOR,
+# "Works with children's data": every role but the system administrator and the auditor. What
+# such a user sees is still limited by their scope.
+works_with_data = has_role(*(role for role in Role.values if role not in NO_DATA_ROLES))
+
+
+def in_unit_of_kind(*kinds: str, name: str = "") -> rules.Predicate:
+    """Works with children's data, in a unit of one of these kinds."""
+    wanted = frozenset(kinds)
+
+    @rules.predicate(name=name or f"in_unit_of_kind:{','.join(sorted(wanted))}")
+    def predicate(user: User) -> bool:
+        return bool(works_with_data(user) and user.organisation.kind in wanted)
+
+    return predicate
+
+
+K = Organisation.Kind
+in_education_bureau = in_unit_of_kind(K.EDUCATION, name="in_education_bureau")
+in_procuratorate = in_unit_of_kind(K.PROCURATORATE, name="in_procuratorate")
+in_police = in_unit_of_kind(*Organisation.POLICE_KINDS, name="in_police")
+in_sending_body = in_unit_of_kind(*Organisation.SENDING_BODY_KINDS, name="in_sending_body")
+in_close_contact_unit = in_unit_of_kind(
+    *Organisation.CLOSE_CONTACT_KINDS, name="in_close_contact_unit"
 )
+
+
+@rules.predicate
+def in_school(user: User) -> bool:
+    """A school's own staff (not a county-wide role that happens to sit at a school)."""
+    return bool(works_with_data(user) and not user.is_county_wide and user.organisation.is_school)
 
 
 @rules.predicate
@@ -142,3 +173,5 @@ rules.add_perm("accounts.manage_units", is_sysadmin)
 rules.add_perm("accounts.change_organisation", administers_unit)
 rules.add_perm("accounts.manage_users", is_sysadmin | is_unit_admin)
 rules.add_perm("accounts.change_user", administers_user)
+# The audit log (weibao.audit) sits below accounts and knows no roles: auditors read it.
+rules.add_perm("audit.view_auditevent", is_auditor)

@@ -15,7 +15,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from weibao.accounts.middleware import RENEWED_KEY
-from weibao.audit.middleware import client_ip
+from weibao.kit.http import client_ip
 
 
 @receiver(user_logged_in)

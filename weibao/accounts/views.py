@@ -31,8 +31,8 @@ from weibao.accounts.forms import (
     UserFilterForm,
 )
 from weibao.accounts.models import Organisation, User
-from weibao.core.forms import apply_errors
-from weibao.core.pages import paginate, render_list
+from weibao.kit.forms import apply_errors
+from weibao.kit.pages import paginate, render_list
 
 
 class AuthedRequest(HttpRequest):

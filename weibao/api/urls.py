@@ -1,4 +1,4 @@
-"""The JSON API at /api/v1/: each app registers its viewsets on the one router."""
+"""The JSON API at /api/v1/: the platform's resources, then each app's (its contract's `api`)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from weibao.api import (
-    atrisk,
-    casework,
-    education,
-    legalvp,
-    notices,
-    people,
-    schools,
-    staffchecks,
-    views,
-)
-from weibao.api.permissions import IsActiveMember
+from weibao.api import views
+from weibao.core.api import IsActiveMember
+from weibao.core.contract import register_api
 
 app_name = "api"
 
@@ -26,11 +17,9 @@ router = DefaultRouter()
 router.register("divisions", views.DivisionViewSet, basename="division")
 router.register("units", views.OrganisationViewSet, basename="unit")
 router.register("users", views.UserViewSet, basename="user")
-router.register("people", people.PersonViewSet, basename="person")
 router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
 router.register("notifications", views.NotificationViewSet, basename="notification")
-for module in (schools, notices, legalvp, staffchecks, atrisk, education, casework):
-    module.register(router)
+register_api(router)  # every app's viewsets, as its contract declares
 
 urlpatterns = [
     path("me/", views.me, name="me"),

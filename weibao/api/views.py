@@ -27,10 +27,10 @@ from rest_framework.serializers import BaseSerializer
 from weibao.accounts import services as accounts_services
 from weibao.accounts.models import Division, Organisation, User
 from weibao.api import serializers
-from weibao.api.permissions import RulesPermission
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.core import services as core_services
+from weibao.core.api import RulesPermission
 from weibao.core.models import Notification
 
 

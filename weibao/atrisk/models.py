@@ -64,9 +64,9 @@ ATRISK_UNIT_KINDS = frozenset(
 
 def works_on_atrisk(user: User) -> bool:
     """Whether the user sees at-risk data at all: a data role in a unit that takes part."""
-    from weibao.accounts.policy import sees_people
+    from weibao.accounts.policy import works_with_data
 
-    if not sees_people(user):
+    if not works_with_data(user):
         return False
     return bool(user.is_county_wide or user.organisation.kind in ATRISK_UNIT_KINDS)
 

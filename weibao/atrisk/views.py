@@ -34,9 +34,9 @@ from weibao.atrisk.models import (
     RiskWarning,
     SealedQueryApplication,
 )
-from weibao.core.forms import apply_errors
-from weibao.core.pages import download, paginate, render_list
-from weibao.core.spreadsheets import XLSX_CONTENT_TYPE
+from weibao.kit.forms import apply_errors
+from weibao.kit.pages import download, paginate, render_list
+from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 
 
 def _user(request: HttpRequest) -> User:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from weibao.accounts.models import User
 from weibao.atrisk.models import Contact, RiskWarning, SealedQueryApplication, works_on_atrisk
-from weibao.core.services import WaitingItem
+from weibao.core.contract import WaitingItem
 
 
 def atrisk_waiting(user: User) -> list[WaitingItem]:

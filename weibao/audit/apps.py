@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("audit")
 
     def ready(self) -> None:
-        from weibao.audit import policy, signals  # noqa: F401  (permissions, login events)
+        from weibao.audit import signals  # noqa: F401  (login events)

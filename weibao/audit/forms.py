@@ -6,14 +6,16 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from weibao.accounts.models import Organisation
 from weibao.audit.models import AuditEvent
+
+# The audit log sits below accounts: it knows units only through its own foreign key.
+Organisation = AuditEvent._meta.get_field("organisation").related_model
 
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("User"), required=False)
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Organisation.objects.all(), required=False
+        label=_("Unit"), queryset=Organisation._default_manager.all(), required=False
     )
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", "---------"), *AuditEvent.Action.choices], required=False

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from weibao.accounts.models import User
+if TYPE_CHECKING:
+    from weibao.accounts.models import User
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_user(self, user: User) -> AuditEventQuerySet:
-        """Only auditors read the log."""
-        from weibao.audit.policy import reads_audit_log
-
-        return self if reads_audit_log(user) else self.none()
+        """Only auditors read the log (the permission is granted in weibao.accounts.policy)."""
+        return self if user.has_perm("audit.view_auditevent") else self.none()
 
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("audit events are append-only")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
-from weibao.accounts.models import User
-from weibao.audit.middleware import client_ip, current_request
+from weibao.audit.middleware import current_request
 from weibao.audit.models import AuditEvent, ChainHead
+from weibao.kit.http import client_ip
 from weibao.lib.masking import mask_id, mask_name, mask_phone
+
+if TYPE_CHECKING:
+    from weibao.accounts.models import User
 
 GENESIS = "0" * 64
 
@@ -43,6 +46,11 @@ def mask_detail(detail: Mapping[str, Any]) -> dict[str, Any]:
         else:
             masked[key] = mask_value(key, value)
     return masked
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The fields' values before a change, for `diff` after it."""
+    return {name: getattr(instance, name) for name in fields}
 
 
 def diff(instance: models.Model, before: Mapping[str, Any], fields: Iterable[str]) -> dict:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from weibao.audit.forms import AuditFilterForm
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
-from weibao.core.pages import paginate, render_list
+from weibao.kit.pages import paginate, render_list
 
 
 @login_required

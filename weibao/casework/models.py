@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
-from weibao.accounts.policy import sees_people
+from weibao.accounts.policy import works_with_data
 from weibao.atrisk.models import AtRiskFile
 from weibao.people.models import Person
 
@@ -111,7 +111,7 @@ URGENT_SITUATIONS = frozenset({Situation.MR02})
 class CaseQuerySet(models.QuerySet["Case"]):
     def for_user(self, user: User) -> CaseQuerySet:
         """Reports the user's unit filed, received, or supervises (see the module docstring)."""
-        if not sees_people(user):
+        if not works_with_data(user):
             return self.none()
         if user.is_county_wide or is_procuratorate(user):
             return self.all()
@@ -344,7 +344,7 @@ class LateReport(models.Model):
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def for_user(self, user: User) -> ReferralQuerySet:
-        if not sees_people(user):
+        if not works_with_data(user):
             return self.none()
         if user.is_county_wide or is_procuratorate(user):
             return self.all()
@@ -525,7 +525,7 @@ class TimelineEntry(models.Model):
 
 class SupervisionQuerySet(models.QuerySet["Supervision"]):
     def for_user(self, user: User) -> SupervisionQuerySet:
-        if not sees_people(user) or not (user.is_county_wide or is_procuratorate(user)):
+        if not works_with_data(user) or not (user.is_county_wide or is_procuratorate(user)):
             return self.none()
         return self.all()
 
@@ -589,7 +589,7 @@ class Supervision(models.Model):
 
 class SuggestionQuerySet(models.QuerySet["Suggestion"]):
     def for_user(self, user: User) -> SuggestionQuerySet:
-        if not sees_people(user):
+        if not works_with_data(user):
             return self.none()
         if user.is_county_wide or is_procuratorate(user):
             return self.all()
@@ -671,7 +671,7 @@ class Suggestion(models.Model):
 
 class GuardianOrderQuerySet(models.QuerySet["GuardianOrder"]):
     def for_user(self, user: User) -> GuardianOrderQuerySet:
-        if not sees_people(user):
+        if not works_with_data(user):
             return self.none()
         if user.is_county_wide or is_procuratorate(user):
             return self.all()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import rules
 
 from weibao.accounts.models import User
-from weibao.accounts.policy import can_write, is_county_coordinator, sees_people
+from weibao.accounts.policy import can_write, is_county_coordinator, works_with_data
 from weibao.casework.models import (
     ORDER_ISSUER_KINDS,
     Case,
@@ -23,12 +23,12 @@ from weibao.casework.models import (
 
 @rules.predicate
 def in_procuratorate(user: User) -> bool:
-    return bool(sees_people(user) and is_procuratorate(user))
+    return bool(works_with_data(user) and is_procuratorate(user))
 
 
 @rules.predicate
 def issues_orders(user: User) -> bool:
-    return bool(sees_people(user) and user.organisation.kind in ORDER_ISSUER_KINDS)
+    return bool(works_with_data(user) and user.organisation.kind in ORDER_ISSUER_KINDS)
 
 
 @rules.predicate
@@ -39,7 +39,7 @@ def case_visible(user: User, case: Case | None) -> bool:
 @rules.predicate
 def receives_case(user: User, case: Case | None) -> bool:
     """The police unit that handles the report now (or one above it)."""
-    if case is None or not sees_people(user):
+    if case is None or not works_with_data(user):
         return False
     return case.handler_unit_id in user.scope.org_ids or case.police_unit_id in user.scope.org_ids
 
@@ -47,7 +47,7 @@ def receives_case(user: User, case: Case | None) -> bool:
 @rules.predicate
 def handles_case(user: User, case: Case | None) -> bool:
     """The police unit that must act on it now: the receiving one, or the one it went to."""
-    if case is None or not sees_people(user):
+    if case is None or not works_with_data(user):
         return False
     return case.handler_unit_id in user.scope.org_ids
 
@@ -92,11 +92,11 @@ def may_see_investigation(user: User, case: Case) -> bool:
     return bool(user.has_perm("casework.view_investigation", case))
 
 
-rules.add_perm("casework.view_cases", sees_people)
+rules.add_perm("casework.view_cases", works_with_data)
 rules.add_perm("casework.file_report", can_write)
-rules.add_perm("casework.view_case", sees_people & case_visible)
-rules.add_perm("casework.view_reporter", sees_people & (receives_case | in_procuratorate))
-rules.add_perm("casework.view_investigation", sees_people & (receives_case | in_procuratorate))
+rules.add_perm("casework.view_case", works_with_data & case_visible)
+rules.add_perm("casework.view_reporter", works_with_data & (receives_case | in_procuratorate))
+rules.add_perm("casework.view_investigation", works_with_data & (receives_case | in_procuratorate))
 rules.add_perm("casework.handle_case", can_write & handles_case)
 rules.add_perm(
     "casework.record_late_report", can_write & (in_procuratorate | is_county_coordinator)
@@ -105,12 +105,12 @@ rules.add_perm(
     "casework.refer_case",
     can_write & case_visible & (handles_case | in_procuratorate | is_county_coordinator),
 )
-rules.add_perm("casework.view_referrals", sees_people)
-rules.add_perm("casework.view_referral", sees_people & referral_visible)
+rules.add_perm("casework.view_referrals", works_with_data)
+rules.add_perm("casework.view_referral", works_with_data & referral_visible)
 rules.add_perm("casework.respond_referral", can_write & referral_receiver)
 rules.add_perm("casework.supervise", can_write & (in_procuratorate | is_county_coordinator))
 rules.add_perm("casework.view_supervision", in_procuratorate | is_county_coordinator)
-rules.add_perm("casework.view_suggestions", sees_people)
+rules.add_perm("casework.view_suggestions", works_with_data)
 rules.add_perm("casework.issue_suggestion", can_write & in_procuratorate)
 rules.add_perm("casework.reply_suggestion", can_write & suggestion_addressee)
 rules.add_perm("casework.assess_suggestion", can_write & in_procuratorate)

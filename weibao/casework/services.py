@@ -35,8 +35,8 @@ from weibao.casework.models import (
     TimelineEntry,
     add_months,
 )
-from weibao.core import documents
 from weibao.core.services import notify
+from weibao.kit import documents
 from weibao.people.models import Person
 
 K = Organisation.Kind

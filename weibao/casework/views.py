@@ -24,9 +24,9 @@ from weibao.casework.models import (
     Supervision,
 )
 from weibao.casework.policy import may_see_investigation, may_see_reporter
-from weibao.core.documents import DOCX_CONTENT_TYPE
-from weibao.core.forms import apply_errors
-from weibao.core.pages import download, paginate, render_list
+from weibao.kit.documents import DOCX_CONTENT_TYPE
+from weibao.kit.forms import apply_errors
+from weibao.kit.pages import download, paginate, render_list
 
 
 def _user(request: HttpRequest) -> User:

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weibao.accounts.models import User
-from weibao.accounts.policy import can_write, sees_people
+from weibao.accounts.policy import can_write, works_with_data
 from weibao.casework.models import Case, FollowUp, GuardianOrder, Referral, Suggestion
-from weibao.core.services import WaitingItem
+from weibao.core.contract import WaitingItem
 
 
 def waiting(user: User) -> Iterable[WaitingItem]:
-    if not (user.is_authenticated and sees_people(user) and can_write(user)):
+    if not (user.is_authenticated and works_with_data(user) and can_write(user)):
         return []
     today, now = timezone.localdate(), timezone.now()
     orgs = user.scope.org_ids

@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("platform")
 
     def ready(self) -> None:
-        from weibao.core import (  # noqa: F401  (registers permissions and scheduled jobs)
-            policy,
-            tasks,
-        )
+        from weibao.core.contract import contracts
+
+        # Every app's contract, read once all models are loaded: its permissions, scheduled jobs
+        # and job handlers are registered before anything asks for them.
+        contracts()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from weibao.core.navigation import menu_for
+from weibao.core.contract import menu_groups
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -18,6 +18,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     from weibao.core.models import Notification
 
     return context | {
-        "menu": menu_for(user),
+        "menu_groups": menu_groups(user),
         "unread_count": Notification.objects.for_user(user).unread().count(),
     }

@@ -19,7 +19,6 @@ import unicodedata
 import urllib.request
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import IO, Any
@@ -41,6 +40,7 @@ from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.core import tasks
+from weibao.core.contract import WaitingItem, waiting_sources
 from weibao.core.models import Attachment, Job, Notification, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -49,22 +49,10 @@ logger = logging.getLogger(__name__)
 # Waiting for you -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WaitingItem:
-    """One line in "waiting for you" on the home page."""
-
-    label: str
-    count: int
-    url: str
-
-
-# Each app appends a function user -> list[WaitingItem] for its own pending work.
-WAITING_SOURCES: list[Callable[[User], Iterable[WaitingItem]]] = []
-
-
 def waiting_for(user: User) -> list[WaitingItem]:
+    """Every app's waiting items for this user (their contracts' `waiting`), those with a count."""
     items: list[WaitingItem] = []
-    for source in WAITING_SOURCES:
+    for source in waiting_sources():
         items.extend(item for item in source(user) if item.count)
     return items
 

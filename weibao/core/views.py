@@ -18,7 +18,7 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.core import services
 from weibao.core.models import Attachment, Job, Notification
-from weibao.core.pages import paginate, render_list
+from weibao.kit.pages import paginate, render_list
 
 logger = logging.getLogger(__name__)
 

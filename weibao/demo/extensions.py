@@ -1,9 +1,10 @@
-"""The parts of the demo county that each app adds: registered here, run by `seed_demo`.
+"""The parts of the demo county that each app adds, run by `seed_demo`.
 
-Each entry is the dotted path of a function `seed(*, seed: int, scale: float, as_of: date,
-progress: Callable[[str], None]) -> None` that builds its app's demo records on top of the base
-county. Each must be idempotent (do nothing when its records exist), because `seed_demo` runs them
-on every call, so that an existing demo database gains the records of newly added apps.
+An app declares its part in its contract (`demo`, the dotted path of a function `seed(*, seed:
+int, scale: float, as_of: date, progress: Callable[[str], None]) -> None`, and `demo_order`).
+It builds the app's demo records on top of the base county and must be idempotent (do nothing
+when its records exist), because `seed_demo` runs every part on every call, so that an existing
+demo database gains the records of newly added apps.
 """
 
 from __future__ import annotations
@@ -12,24 +13,14 @@ from collections.abc import Callable
 from datetime import date
 
 from django.apps import apps
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-EXTENSIONS: list[str] = [
-    # In dependency order: schools before the apps that refer to them.
-    "weibao.schools.demo.seed",
-    "weibao.atrisk.demo.seed",
-    "weibao.notices.demo.seed",
-    "weibao.legalvp.demo.seed",
-    "weibao.education.demo.seed",
-    "weibao.staffchecks.demo.seed",
-    "weibao.casework.demo.seed",
-]
+from weibao.core.contract import demo_parts
 
 
 def run_all(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None]) -> None:
-    for path in EXTENSIONS:
-        import_string(path)(seed=seed, scale=scale, as_of=as_of, progress=progress)
+    for _app, part in demo_parts():
+        part(seed=seed, scale=scale, as_of=as_of, progress=progress)
 
 
 # Tables that migrations fill with the county's reference data: a reset keeps them.
@@ -41,8 +32,8 @@ def reset_all(*, progress: Callable[[str], None]) -> None:
     the base county can be deleted after them. Only for a demo database: it empties those apps
     but for their reference data.
     """
-    for path in reversed(EXTENSIONS):
-        config = apps.get_app_config(path.split(".")[1])
+    for app, _part in reversed(demo_parts()):
+        config = apps.get_app_config(app.label)
         for model in reversed(list(config.get_models())):
             if model._meta.label_lower not in REFERENCE_DATA:
                 model._base_manager.all().delete()

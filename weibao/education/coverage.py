@@ -28,8 +28,8 @@ from openpyxl import load_workbook
 from weibao.accounts.models import Division, Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
-from weibao.core import spreadsheets
 from weibao.education.models import CoverageRule, Session, SessionQuerySet, Term, Topic
+from weibao.kit import spreadsheets
 from weibao.lib import divisions as division_codes
 from weibao.schools.models import School
 

@@ -14,40 +14,18 @@ from __future__ import annotations
 
 import rules
 
-from weibao.accounts.models import Organisation, Role, User
-from weibao.accounts.policy import can_write, is_county_coordinator, is_member
+from weibao.accounts.models import User
+from weibao.accounts.policy import (
+    can_write,
+    in_education_bureau,
+    in_school,
+    is_county_coordinator,
+    is_member,
+    works_with_data,
+)
 
-# Roles that reach beyond data (they see no records): never part of a unit's reading.
-_NO_DATA_ROLES = (Role.SYSADMIN, Role.AUDITOR)
-
-
-@rules.predicate
-def is_education_bureau(user: User) -> bool:
-    """Anyone at the county education bureau, except system administrators and auditors."""
-    return bool(
-        is_member(user)
-        and user.role not in _NO_DATA_ROLES
-        and user.organisation.kind == Organisation.Kind.EDUCATION
-    )
-
-
-@rules.predicate
-def works_with_data(user: User) -> bool:
-    return bool(is_member(user) and user.role not in _NO_DATA_ROLES)
-
-
-@rules.predicate
-def is_school_staff(user: User) -> bool:
-    return bool(
-        is_member(user)
-        and user.role not in _NO_DATA_ROLES
-        and not user.is_county_wide
-        and user.organisation.is_school
-    )
-
-
-sees_all_sessions = is_county_coordinator | is_education_bureau
-manages_education = is_county_coordinator | (is_education_bureau & can_write)
+sees_all_sessions = is_county_coordinator | in_education_bureau
+manages_education = is_county_coordinator | (in_education_bureau & can_write)
 records_sessions = can_write
 
 
@@ -104,7 +82,7 @@ rules.add_perm("education.view_sessions", works_with_data)
 rules.add_perm("education.view_session", sees_session)
 rules.add_perm("education.add_session", records_sessions)
 rules.add_perm("education.change_session", may_change_session)
-rules.add_perm("education.import_sessions", is_school_staff & can_write | manages_education)
+rules.add_perm("education.import_sessions", in_school & can_write | manages_education)
 rules.add_perm("education.view_coverage", sees_all_sessions)
 rules.add_perm("education.export_coverage", sees_all_sessions)
 rules.add_perm("education.manage_terms", manages_education)
@@ -115,4 +93,4 @@ rules.add_perm("education.propose_case", can_write)
 rules.add_perm("education.change_case", may_change_case)
 rules.add_perm("education.approve_case", is_county_coordinator)
 
-__all__ = ["is_education_bureau", "manages_education", "sees_all_sessions"]
+__all__ = ["manages_education", "sees_all_sessions"]

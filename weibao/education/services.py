@@ -22,8 +22,6 @@ from django.utils.translation import gettext_lazy
 from weibao.accounts.models import Division, Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
-from weibao.core import spreadsheets
-from weibao.core.spreadsheets import Column, Report, RowError
 from weibao.education import privacy
 from weibao.education.models import (
     MAX_SESSION_HOURS,
@@ -33,6 +31,8 @@ from weibao.education.models import (
     Term,
     Topic,
 )
+from weibao.kit import spreadsheets
+from weibao.kit.spreadsheets import Column, Report, RowError
 from weibao.legalvp import services as legalvp_services
 from weibao.legalvp.models import Appointment, DutyRecord
 from weibao.schools.models import School
@@ -876,7 +876,7 @@ def waiting_items(user: User) -> list[Any]:
     """Overdue planned sessions the user may record as held; cases awaiting approval."""
     from django.urls import reverse
 
-    from weibao.core.services import WaitingItem
+    from weibao.core.contract import WaitingItem
     from weibao.education.policy import manages_education, works_with_data
 
     items: list[Any] = []

@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.models import User
-from weibao.core import spreadsheets
-from weibao.core.forms import AttachmentForm, apply_errors
+from weibao.core.forms import AttachmentForm
 from weibao.core.models import Attachment
-from weibao.core.pages import download, paginate, render_list
 from weibao.core.services import attachment_store
 from weibao.education import coverage as coverage_module
 from weibao.education import services
@@ -36,6 +34,9 @@ from weibao.education.forms import (
     TopicForm,
 )
 from weibao.education.models import Session, TeachingCase, Term, Topic
+from weibao.kit import spreadsheets
+from weibao.kit.forms import apply_errors
+from weibao.kit.pages import download, paginate, render_list
 
 IMPORT_ERRORS_SESSION_KEY = "education_import_errors"
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from weibao.accounts.models import Organisation, Role, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
-from weibao.core import crypto
 from weibao.demo import names
+from weibao.kit import crypto
 from weibao.legalvp import services
 from weibao.legalvp.models import (
     COVERED_SCHOOL_KINDS,

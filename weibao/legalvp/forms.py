@@ -19,7 +19,6 @@ from weibao.legalvp.models import (
     DutyRecord,
     Evaluation,
 )
-from weibao.legalvp.policy import SENDING_UNIT_KINDS
 from weibao.schools.models import School
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -127,14 +126,14 @@ class AppointmentForm(forms.Form):
         super().__init__(data, **kwargs)
         units = Organisation.objects.active()
         self.fields["sending_unit"].queryset = units.filter(  # type: ignore[attr-defined]
-            kind__in=SENDING_UNIT_KINDS
+            kind__in=Organisation.SENDING_BODY_KINDS
         )
         self.fields["appointing_unit"].queryset = units.filter(  # type: ignore[attr-defined]
             kind__in=[Organisation.Kind.EDUCATION, *Organisation.SCHOOL_KINDS]
         )
         self.fields["schools"].queryset = open_schools()  # type: ignore[attr-defined]
         self.fields["appointee_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, organisation__kind__in=SENDING_UNIT_KINDS
+            is_active=True, organisation__kind__in=Organisation.SENDING_BODY_KINDS
         ).select_related("organisation")
 
 

@@ -12,48 +12,15 @@ from __future__ import annotations
 
 import rules
 
-from weibao.accounts.models import Organisation, Role, User
-from weibao.accounts.policy import can_write, is_county_coordinator, is_member
-
-SENDING_UNIT_KINDS = frozenset(
-    {
-        Organisation.Kind.PROCURATORATE,
-        Organisation.Kind.COURT,
-        Organisation.Kind.PUBLIC_SECURITY,
-        Organisation.Kind.POLICE_STATION,
-        Organisation.Kind.JUSTICE,
-    }
+from weibao.accounts.models import User
+from weibao.accounts.policy import (
+    can_write,
+    in_education_bureau,
+    in_school,
+    in_sending_body,
+    is_county_coordinator,
+    is_member,
 )
-# Roles that reach beyond data (they see no records): never part of a unit's reading.
-_NO_DATA_ROLES = (Role.SYSADMIN, Role.AUDITOR)
-
-
-@rules.predicate
-def is_education_bureau(user: User) -> bool:
-    return bool(
-        is_member(user)
-        and user.role not in _NO_DATA_ROLES
-        and user.organisation.kind == Organisation.Kind.EDUCATION
-    )
-
-
-@rules.predicate
-def is_sending_body(user: User) -> bool:
-    return bool(
-        is_member(user)
-        and user.role not in _NO_DATA_ROLES
-        and user.organisation.kind in SENDING_UNIT_KINDS
-    )
-
-
-@rules.predicate
-def is_school_staff(user: User) -> bool:
-    return bool(
-        is_member(user)
-        and user.role not in _NO_DATA_ROLES
-        and not user.is_county_wide
-        and user.organisation.is_school
-    )
 
 
 @rules.predicate
@@ -61,8 +28,8 @@ def is_appointee(user: User) -> bool:
     return bool(is_member(user) and user.legalvp_appointments.exists())
 
 
-sees_all_appointments = is_county_coordinator | is_education_bureau
-manages_appointments = is_county_coordinator | (is_education_bureau & can_write)
+sees_all_appointments = is_county_coordinator | in_education_bureau
+manages_appointments = is_county_coordinator | (in_education_bureau & can_write)
 
 
 @rules.predicate
@@ -85,7 +52,7 @@ def evaluates_at(user: User, appointment: object) -> bool:
     from weibao.legalvp.models import AppointmentSchool
 
     pk = getattr(appointment, "pk", None)
-    if not (is_school_staff(user) and can_write(user)) or pk is None:
+    if not (in_school(user) and can_write(user)) or pk is None:
         return False
     return AppointmentSchool.objects.filter(
         appointment_id=pk,
@@ -93,7 +60,7 @@ def evaluates_at(user: User, appointment: object) -> bool:
     ).exists()
 
 
-uses_legalvp = sees_all_appointments | is_sending_body | is_school_staff | is_appointee
+uses_legalvp = sees_all_appointments | in_sending_body | in_school | is_appointee
 
 rules.add_perm("legalvp.view_legalvp", uses_legalvp)
 rules.add_perm("legalvp.view_appointment", sees_appointment)

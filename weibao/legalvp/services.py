@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
-from weibao.core import crypto
-from weibao.core.documents import OfficialDocument, chinese_date, render
-from weibao.core.spreadsheets import workbook_bytes
+from weibao.kit import crypto
+from weibao.kit.documents import OfficialDocument, chinese_date, render
+from weibao.kit.spreadsheets import workbook_bytes
 from weibao.legalvp.models import (
     MAX_HOURS_PER_RECORD,
     MAX_SCHOOLS_PER_PERSON,
@@ -712,7 +712,7 @@ def waiting_items(user: User) -> list[Any]:
     """Home-page items: coverage gaps and terms ending for the bureau; the appointee's hours."""
     from django.urls import reverse
 
-    from weibao.core.services import WaitingItem
+    from weibao.core.contract import WaitingItem
     from weibao.legalvp.models import ENDING_SOON_DAYS
     from weibao.legalvp.policy import is_member, manages_appointments
 

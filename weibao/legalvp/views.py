@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.models import User
-from weibao.core.documents import DOCX_CONTENT_TYPE, chinese_date
-from weibao.core.forms import apply_errors
-from weibao.core.pages import download, paginate, render_list
-from weibao.core.spreadsheets import XLSX_CONTENT_TYPE
+from weibao.kit.documents import DOCX_CONTENT_TYPE, chinese_date
+from weibao.kit.forms import apply_errors
+from weibao.kit.pages import download, paginate, render_list
+from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 from weibao.legalvp import services
 from weibao.legalvp.forms import (
     AppointmentFilterForm,

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from weibao.accounts.models import Division, User
 from weibao.core.models import Attachment
-from weibao.core.spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes
 from weibao.demo import names
+from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE, workbook_bytes
 from weibao.notices import services
 from weibao.notices.models import Notice, NoticeRecipient, NoticeReply
 from weibao.schools.models import LiaisonAppointment

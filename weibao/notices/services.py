@@ -27,7 +27,7 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
 from weibao.core.models import Attachment
 from weibao.core.services import WaitingItem, attachment_store, notify
-from weibao.core.spreadsheets import workbook_bytes
+from weibao.kit.spreadsheets import workbook_bytes
 from weibao.notices.models import (
     Notice,
     NoticeRecipient,

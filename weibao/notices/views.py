@@ -16,10 +16,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.models import User
-from weibao.core.forms import apply_errors
 from weibao.core.models import Attachment
-from weibao.core.pages import download, paginate, render_list
-from weibao.core.spreadsheets import XLSX_CONTENT_TYPE
+from weibao.kit.forms import apply_errors
+from weibao.kit.pages import download, paginate, render_list
+from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 from weibao.notices import services
 from weibao.notices.forms import NoticeAttachmentForm, NoticeForm, ReplyForm
 from weibao.notices.models import Notice, NoticeRecipient, NoticeReply

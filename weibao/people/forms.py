@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
-from weibao.core import crypto
+from weibao.kit import crypto
 from weibao.lib import idnumber
 from weibao.people.models import Guardianship, LeftBehindStatus, Person, PersonQuerySet
 from weibao.people.services import person_search

@@ -22,8 +22,8 @@ from django.utils.translation import ngettext
 from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
-from weibao.core import crypto
-from weibao.core.querysets import in_chunks
+from weibao.kit import crypto
+from weibao.kit.querysets import in_chunks
 from weibao.lib import idnumber
 from weibao.lib._text import to_halfwidth
 from weibao.lib.masking import mask_id, mask_name

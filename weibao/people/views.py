@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.models import User
-from weibao.core.forms import apply_errors
-from weibao.core.pages import paginate, render_list
+from weibao.kit.forms import apply_errors
+from weibao.kit.pages import paginate, render_list
 from weibao.people import services
 from weibao.people.forms import (
     ExportForm,

@@ -11,23 +11,19 @@ from __future__ import annotations
 
 import rules
 
-from weibao.accounts.models import Organisation, Role, User
-from weibao.accounts.policy import is_county_coordinator, is_member, is_unit_admin
+from weibao.accounts.models import User
+from weibao.accounts.policy import (
+    in_education_bureau,
+    is_county_coordinator,
+    is_member,
+    is_unit_admin,
+    is_unit_staff,
+)
 from weibao.schools.models import LiaisonAppointment, School
 
-
-@rules.predicate
-def is_education_bureau(user: User) -> bool:
-    """A unit admin or case worker of the county education bureau (a unit of kind EDUCATION)."""
-    return bool(
-        is_member(user)
-        and user.role in (Role.UNIT_ADMIN, Role.CASE_WORKER)
-        and user.organisation.kind == Organisation.Kind.EDUCATION
-    )
-
-
-# Those who keep the county's school list and appoint liaisons anywhere.
-manages_schools = is_education_bureau | is_county_coordinator
+# Those who keep the county's school list and appoint liaisons anywhere: the education bureau's
+# administrators and case workers, and county coordinators.
+manages_schools = (in_education_bureau & is_unit_staff) | is_county_coordinator
 
 
 @rules.predicate
@@ -54,4 +50,4 @@ rules.add_perm("schools.view_liaisons", is_member)
 # Object: a School (appoint) or a LiaisonAppointment (end).
 rules.add_perm("schools.appoint_liaison", manages_schools | is_school_admin_of)
 
-__all__ = ["is_education_bureau", "is_school_admin_of", "manages_schools"]
+__all__ = ["is_school_admin_of", "manages_schools"]

@@ -26,9 +26,9 @@ from django.utils.translation import gettext_lazy
 from weibao.accounts.models import Division, Organisation, Role, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
-from weibao.core import spreadsheets
 from weibao.core.services import notify
-from weibao.core.spreadsheets import Column, Report, RowError
+from weibao.kit import spreadsheets
+from weibao.kit.spreadsheets import Column, Report, RowError
 from weibao.lib import creditcode
 from weibao.people.services import normalise_phone
 from weibao.schools.models import LiaisonAppointment, School, SchoolQuerySet

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.models import User
-from weibao.core import spreadsheets
-from weibao.core.forms import apply_errors
-from weibao.core.pages import download, paginate, render_list
+from weibao.kit import spreadsheets
+from weibao.kit.forms import apply_errors
+from weibao.kit.pages import download, paginate, render_list
 from weibao.schools import services
 from weibao.schools.forms import (
     ExportForm,

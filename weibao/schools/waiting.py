@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from weibao.accounts.models import User
-from weibao.core.services import WaitingItem
+from weibao.core.contract import WaitingItem
 from weibao.schools.services import uncovered_schools
 
 

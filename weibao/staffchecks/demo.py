@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weibao.accounts.models import Organisation, Role, User
-from weibao.core import crypto
 from weibao.demo import names
+from weibao.kit import crypto
 from weibao.lib import idnumber
 from weibao.staffchecks import services
 from weibao.staffchecks.matching import normalise_name

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from weibao.core import crypto
+from weibao.kit import crypto
 from weibao.lib import idnumber
 from weibao.staffchecks.models import CheckItem, MatchDecision, OffenderRecord
 

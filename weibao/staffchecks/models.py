@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from weibao.accounts.models import Organisation, Role
-from weibao.core import crypto
+from weibao.kit import crypto
 from weibao.lib.masking import mask_id, mask_name
 from weibao.people.models import Person
 
@@ -30,9 +30,7 @@ Kind = Organisation.Kind
 
 # Units in close contact with minors (未成年人保护法 Art. 62, 130): they keep rosters and are
 # checked every year.
-CLOSE_CONTACT_KINDS = frozenset(
-    {*Organisation.SCHOOL_KINDS, Kind.TRAINING, Kind.HOSPITAL, Kind.SOCIAL_WORK}
-)
+CLOSE_CONTACT_KINDS = Organisation.CLOSE_CONTACT_KINDS
 # Units whose results the education bureau oversees.
 EDUCATION_KINDS = frozenset({*Organisation.SCHOOL_KINDS, Kind.TRAINING})
 # Units that hold the register and confirm possible matches.

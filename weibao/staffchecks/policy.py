@@ -14,29 +14,16 @@ from typing import Any
 import rules
 
 from weibao.accounts.models import Organisation, User
-from weibao.accounts.policy import can_write, is_county_coordinator, sees_people
-from weibao.staffchecks.models import (
-    CLOSE_CONTACT_KINDS,
-    EDUCATION_KINDS,
-    CheckBatch,
-    CheckItem,
-    sees_register,
+from weibao.accounts.policy import (
+    can_write,
+    in_close_contact_unit,
+    in_education_bureau,
+    is_county_coordinator,
+    works_with_data,
 )
+from weibao.staffchecks.models import EDUCATION_KINDS, CheckBatch, CheckItem, sees_register
 
-
-@rules.predicate
-def holds_register(user: User) -> bool:
-    return sees_register(user)
-
-
-@rules.predicate
-def in_close_contact_unit(user: User) -> bool:
-    return bool(user.is_authenticated and user.organisation.kind in CLOSE_CONTACT_KINDS)
-
-
-@rules.predicate
-def in_education_bureau(user: User) -> bool:
-    return bool(user.is_authenticated and user.organisation.kind == Organisation.Kind.EDUCATION)
+holds_register = rules.predicate(sees_register)
 
 
 def _unit_of(obj: Any) -> Organisation | None:
@@ -59,7 +46,7 @@ def own_unit(user: User, obj: Any) -> bool:
 def oversees_unit(user: User, obj: Any) -> bool:
     """The education bureau for schools and training institutions; a coordinator for all."""
     unit = _unit_of(obj)
-    if unit is None or unit.kind not in CLOSE_CONTACT_KINDS:
+    if unit is None or unit.kind not in Organisation.CLOSE_CONTACT_KINDS:
         return False
     if is_county_coordinator(user):
         return True
@@ -68,7 +55,7 @@ def oversees_unit(user: User, obj: Any) -> bool:
 
 oversees = in_education_bureau | is_county_coordinator
 
-rules.add_perm("staffchecks.view_staffchecks", sees_people & (in_close_contact_unit | oversees))
+rules.add_perm("staffchecks.view_staffchecks", works_with_data & (in_close_contact_unit | oversees))
 rules.add_perm("staffchecks.manage_roster", can_write & in_close_contact_unit & own_unit)
 rules.add_perm(
     "staffchecks.request_check",
@@ -79,5 +66,5 @@ rules.add_perm("staffchecks.record_action", can_write & own_unit)
 rules.add_perm("staffchecks.view_register", holds_register)
 rules.add_perm("staffchecks.import_register", holds_register)
 rules.add_perm("staffchecks.confirm_match", holds_register)
-rules.add_perm("staffchecks.view_compliance", sees_people & oversees)
-rules.add_perm("staffchecks.export_compliance", sees_people & oversees)
+rules.add_perm("staffchecks.view_compliance", works_with_data & oversees)
+rules.add_perm("staffchecks.export_compliance", works_with_data & oversees)

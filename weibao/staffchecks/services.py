@@ -26,12 +26,12 @@ from django.utils.translation import gettext_lazy
 from weibao.accounts.models import Division, Organisation, Role, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
-from weibao.core import crypto, documents, spreadsheets
-from weibao.core.spreadsheets import Column, RowError
+from weibao.kit import bulk, crypto, documents, spreadsheets
+from weibao.kit.spreadsheets import Column, RowError
 from weibao.lib import idnumber
 from weibao.lib.pinyin import name_pinyin
 from weibao.people.models import Person
-from weibao.staffchecks import bulk, matching
+from weibao.staffchecks import matching
 from weibao.staffchecks.matching import normalise_name
 from weibao.staffchecks.models import (
     CLOSE_CONTACT_KINDS,

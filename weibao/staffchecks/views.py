@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
-from weibao.core import documents, spreadsheets
-from weibao.core.forms import apply_errors
-from weibao.core.pages import download, paginate, render_list
+from weibao.kit import documents, spreadsheets
+from weibao.kit.forms import apply_errors
+from weibao.kit.pages import download, paginate, render_list
 from weibao.staffchecks import services
 from weibao.staffchecks.forms import (
     ActionForm,

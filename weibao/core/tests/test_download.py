@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from weibao.core.pages import download
+from weibao.kit.pages import download
 
 
 def test_download_encodes_a_chinese_name_and_is_not_cached() -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from weibao.accounts.models import User
 from weibao.core import services
+from weibao.core.contract import WaitingItem
 from weibao.core.models import Notification
-from weibao.core.services import WaitingItem
 
 
 def reports_to_check(user: User) -> list[WaitingItem]:
@@ -23,7 +23,7 @@ def reports_to_check(user: User) -> list[WaitingItem]:
 
 @pytest.fixture
 def one_source(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "WAITING_SOURCES", [reports_to_check])
+    monkeypatch.setattr(services, "waiting_sources", lambda: [reports_to_check])
 
 
 def test_waiting_items_are_listed(liaison_a: User, client_for: Any, one_source: None) -> None:

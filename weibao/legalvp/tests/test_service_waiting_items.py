@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.management import call_command
 
-from weibao.core.navigation import menu_for
+from weibao.core.contract import menu_for
 from weibao.core.services import waiting_for
 from weibao.legalvp.models import Appointment
 

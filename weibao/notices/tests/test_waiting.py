@@ -11,14 +11,13 @@ from weibao.notices.tests.conftest import past_deadline, pdf
 @pytest.fixture(autouse=True)
 def _only_notices(monkeypatch: pytest.MonkeyPatch) -> None:
     """The home page's sources, this app's only (other apps' are tested by them)."""
-    monkeypatch.setattr(core_services, "WAITING_SOURCES", [services.waiting_items])
+    monkeypatch.setattr(core_services, "waiting_sources", lambda: [services.waiting_items])
 
 
 def test_registered_on_the_home_page() -> None:
-    from django.apps import apps
+    from weibao.core.contract import waiting_sources
 
-    apps.get_app_config("notices").ready()  # twice: still registered once
-    assert core_services.WAITING_SOURCES.count(services.waiting_items) == 1
+    assert waiting_sources().count(services.waiting_items) == 1
 
 
 def _waiting(user) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from weibao.core import crypto
+from weibao.kit import crypto
 from weibao.people.models import Person
 from weibao.testing import County, id_for
 

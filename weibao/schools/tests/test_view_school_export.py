@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from weibao.audit.models import AuditEvent
-from weibao.core.spreadsheets import XLSX_CONTENT_TYPE
+from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 
 URL = reverse("schools:export")
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from weibao.accounts.models import Role, User
-from weibao.core import crypto
+from weibao.kit import crypto
 from weibao.lib import idnumber
 from weibao.staffchecks.matching import id_hash, normalise_name
 from weibao.staffchecks.models import OffenderRecord, RegisterImport, StaffMember

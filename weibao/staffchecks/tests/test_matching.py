@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from weibao.accounts.models import User
-from weibao.core import crypto
+from weibao.kit import crypto
 from weibao.lib import idnumber
 from weibao.staffchecks import matching, services
 from weibao.staffchecks.matching import normalise_name

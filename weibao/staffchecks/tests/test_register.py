@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from weibao.accounts.models import User
 from weibao.audit.models import AuditEvent
-from weibao.core import crypto
+from weibao.kit import crypto
 from weibao.staffchecks import services
 from weibao.staffchecks.matching import normalise_name
 from weibao.staffchecks.models import OffenderRecord, RegisterImport

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from weibao.accounts.models import User
 from weibao.audit.models import AuditEvent
-from weibao.core import crypto
+from weibao.kit import crypto
 from weibao.people.models import Person
 from weibao.staffchecks import services
 from weibao.staffchecks.models import RosterUpload, StaffMember

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import User
-from weibao.api.permissions import RulesPermission
+from weibao.core.api import RulesPermission
 from weibao.staffchecks import services
 from weibao.staffchecks.models import CheckBatch, CheckItem, StaffMember
 

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Organisation, User
-from weibao.api.permissions import RulesPermission
+from weibao.core.api import RulesPermission
 from weibao.legalvp import services
 from weibao.legalvp.models import Appointment, AppointmentSchool, DutyRecord
 from weibao.schools.models import School

@@ -1,4 +1,7 @@
-"""The people register's long jobs: the Excel export. Imported by PeopleConfig.ready()."""
+"""The people register's background work: the Excel export job.
+
+One shape for every app: scheduled jobs (@scheduled) and long jobs with a progress bar
+(@register) live in the app's tasks.py, which its weibao_app names."""
 
 from __future__ import annotations
 

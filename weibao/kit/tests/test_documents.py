@@ -6,7 +6,7 @@ from datetime import date
 from docx import Document
 from docx.shared import Pt
 
-from weibao.core.documents import OfficialDocument, chinese_date, render
+from weibao.kit.documents import OfficialDocument, chinese_date, render
 
 
 def make() -> OfficialDocument:

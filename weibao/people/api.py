@@ -9,9 +9,10 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, Organisation, User
-from weibao.api.permissions import RulesPermission
+from weibao.core.api import RulesPermission
 from weibao.people import services
 from weibao.people.models import Guardianship, Person, PersonQuerySet
 
@@ -180,3 +181,8 @@ def _duplicate_response(exc: services.DuplicatePerson) -> Response:
     if exc.existing is not None:
         detail["existing"] = exc.existing.pk
     return Response(detail, status=400)
+
+
+def register(router: BaseRouter) -> None:
+    """Add this app's viewsets to the API router."""
+    router.register("people", PersonViewSet, basename="person")

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
-from weibao.core.spreadsheets import (
+from weibao.kit.spreadsheets import (
     Column,
     errors_bytes,
     read_rows,

@@ -1,4 +1,7 @@
-"""Scheduled jobs of legal vice-principals."""
+"""Legal vice-principals' background work: ending appointments whose term ran out.
+
+One shape for every app: scheduled jobs (@scheduled) and long jobs with a progress bar
+(@register) live in the app's tasks.py, which its weibao_app names."""
 
 from __future__ import annotations
 

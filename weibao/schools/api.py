@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, User
-from weibao.api.permissions import RulesPermission
+from weibao.core.api import RulesPermission
 from weibao.schools import services
 from weibao.schools.models import LiaisonAppointment, School
 

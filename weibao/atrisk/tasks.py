@@ -1,6 +1,9 @@
 """The at-risk nightly job: close the files of those who turned 18, warn of overdue contacts,
 recompute every grade and score. Each step brings the data to the state it should be in, so a
-second run the same night changes nothing."""
+second run the same night changes nothing.
+
+One shape for every app: scheduled jobs (@scheduled) and long jobs with a progress bar
+(@register) live in the app's tasks.py, which its weibao_app names."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, User
-from weibao.api.permissions import RulesPermission
+from weibao.core.api import RulesPermission
 from weibao.core.models import Attachment
 from weibao.notices import services
 from weibao.notices.models import Notice, NoticeRecipient, NoticeReply

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, Organisation, User
-from weibao.api.permissions import RulesPermission
+from weibao.core.api import RulesPermission
 from weibao.education import coverage, services
 from weibao.education.models import Session, TeachingCase, Term, Topic
 from weibao.legalvp.models import Appointment

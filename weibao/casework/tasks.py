@@ -1,4 +1,7 @@
-"""The nightly casework job: reminders for what falls due tomorrow and what is overdue."""
+"""The nightly casework job: reminders for what falls due tomorrow and what is overdue.
+
+One shape for every app: scheduled jobs (@scheduled) and long jobs with a progress bar
+(@register) live in the app's tasks.py, which its weibao_app names."""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Organisation, User
-from weibao.api.permissions import RulesPermission
 from weibao.atrisk import services
 from weibao.atrisk.forms import FileFilterForm
 from weibao.atrisk.models import (
@@ -23,6 +22,7 @@ from weibao.atrisk.models import (
     MisconductEvent,
     RiskWarning,
 )
+from weibao.core.api import RulesPermission
 from weibao.people.models import Person
 
 

@@ -20,11 +20,11 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, Organisation, User
-from weibao.api.permissions import RulesPermission
 from weibao.atrisk.models import AtRiskFile
 from weibao.casework import services
 from weibao.casework.models import Case, Referral, Situation
 from weibao.casework.policy import may_see_investigation, may_see_reporter
+from weibao.core.api import RulesPermission
 from weibao.people.models import Person
 
 REPORTER_FIELDS = ("reporter_name", "reporter_phone", "reporter_position")

@@ -1,0 +1,213 @@
+"""The app contract: what a domain app gives the platform, declared in one place.
+
+Each app has a module `weibao/<app>/weibao_app.py` with one `APP = AppContract(...)`. The platform
+discovers them (`contracts()`, in INSTALLED_APPS order) and wires each in: its pages under its
+URL prefix, its menu entries in their navigation group, its "waiting for you" counts on the home
+page, its background work (the `tasks` module, whose `@scheduled` and `@job` functions register
+themselves when it is imported), its part of the demo county, its API routes and its indicators
+for the statistics app. Adding an app touches its own folder and INSTALLED_APPS, nothing else.
+
+The platform's own pages (home, inbox, units, users, the audit log) are declared by core's
+`weibao_app`, as accounts and audit sit below core and know nothing of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from rest_framework.routers import BaseRouter
+
+    from weibao.accounts.models import Division, User
+
+
+class Group(Enum):
+    """The navigation's groups, in the order the menu shows them."""
+
+    WORKBENCH = pgettext_lazy("menu group", "Workbench")
+    SCHOOLS = pgettext_lazy("menu group", "Schools and campus")
+    MINORS = pgettext_lazy("menu group", "Minors at risk")
+    CASES = pgettext_lazy("menu group", "Linked casework")
+    CHECKS = pgettext_lazy("menu group", "Record checks")
+    STATISTICS = pgettext_lazy("menu group", "Statistics")
+    SYSTEM = pgettext_lazy("menu group", "System")
+
+    @property
+    def label(self) -> str:
+        return str(self.value)
+
+
+GROUP_ORDER = {group: index for index, group in enumerate(Group)}
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One menu entry: shown to users who have `perm` (everyone signed in when None), in its
+    group at position `order` (explicit: never the order apps happen to be imported in)."""
+
+    label: str | Promise
+    url_name: str
+    group: Group
+    order: int
+    perm: str | None = None
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """One line in "waiting for you" on the home page."""
+
+    label: str
+    count: int
+    url: str
+    overdue: bool = False
+
+
+Waiting = Callable[["User"], Iterable[WaitingItem]]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open span of days, [start, end): a year, a term, a month."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year + 1, 1, 1))
+
+
+Figure = int | Decimal
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure an app offers the statistics app (the read contract).
+
+    `compute(division=..., period=...)` counts what happened in `period`, within `division` (a
+    township or village: by its code's prefix; None for the whole county). It reads the records
+    directly, not through any user's scope: statistics are aggregates, and whoever may see them
+    is decided by the statistics app. `doc` says exactly what is counted.
+    """
+
+    key: str
+    label: str | Promise
+    unit: str | Promise
+    compute: Callable[..., Figure]
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class AppContract:
+    """What one app declares. Every part is optional; dotted paths are imported on discovery."""
+
+    urls: str = ""  # the URLconf module, mounted at url_prefix
+    url_prefix: str = ""
+    menu: Sequence[MenuEntry] = ()
+    waiting: Sequence[Waiting] = ()
+    policy: str = ""  # the module that registers the app's `rules` permissions
+    tasks: Sequence[str] = ()  # modules whose @scheduled / @job / @task functions register
+    demo: str = ""  # a function seed(*, seed, scale, as_of, progress), idempotent
+    demo_order: int = 100  # smaller first: an app's demo part runs after those it builds on
+    api: str = ""  # a function register(router) adding the app's viewsets
+    indicators: Sequence[Indicator] = field(default=())
+
+
+@dataclass(frozen=True)
+class Installed:
+    label: str
+    name: str
+    verbose_name: str
+    contract: AppContract
+
+
+@cache
+def contracts() -> tuple[Installed, ...]:
+    """Every installed app's contract, in INSTALLED_APPS order; imports each app's policy and
+    tasks modules, so its permissions, scheduled jobs and job handlers are registered."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("weibao."):
+            continue
+        try:
+            module = import_module(f"{config.name}.weibao_app")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.weibao_app":
+                raise
+            continue
+        contract: AppContract = module.APP
+        for path in (contract.policy, *contract.tasks):
+            if path:
+                import_module(path)
+        found.append(Installed(config.label, config.name, str(config.verbose_name), contract))
+    return tuple(found)
+
+
+def resolve(path: str) -> Any:
+    """The object at a dotted path "package.module.name"."""
+    module, _dot, name = path.rpartition(".")
+    return getattr(import_module(module), name)
+
+
+def menu_entries() -> list[MenuEntry]:
+    entries = [entry for app in contracts() for entry in app.contract.menu]
+    return sorted(entries, key=lambda entry: (GROUP_ORDER[entry.group], entry.order))
+
+
+def menu_for(user: Any) -> list[MenuEntry]:
+    """The entries this user may open, in menu order."""
+    return [e for e in menu_entries() if e.perm is None or user.has_perm(e.perm)]
+
+
+def menu_groups(user: Any) -> list[tuple[Group, list[MenuEntry]]]:
+    """The same entries by group, each group in order; groups with nothing to open left out."""
+    grouped: dict[Group, list[MenuEntry]] = {}
+    for entry in menu_for(user):
+        grouped.setdefault(entry.group, []).append(entry)
+    return list(grouped.items())
+
+
+def waiting_sources() -> list[Waiting]:
+    return [source for app in contracts() for source in app.contract.waiting]
+
+
+def demo_parts() -> list[tuple[Installed, Callable[..., None]]]:
+    parts = [app for app in contracts() if app.contract.demo]
+    parts.sort(key=lambda app: app.contract.demo_order)
+    return [(app, resolve(app.contract.demo)) for app in parts]
+
+
+def register_api(router: BaseRouter) -> None:
+    for app in contracts():
+        if app.contract.api:
+            resolve(app.contract.api)(router)
+
+
+def indicators() -> dict[str, Indicator]:
+    """Every app's indicators by key ("<app label>.<key>")."""
+    return {
+        f"{app.label}.{indicator.key}": indicator
+        for app in contracts()
+        for indicator in app.contract.indicators
+    }
+
+
+def figure(key: str, *, division: Division | None, period: Period) -> Figure:
+    """One indicator's figure: what the statistics app calls."""
+    return indicators()[key].compute(division=division, period=period)
