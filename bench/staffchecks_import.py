@@ -102,8 +102,8 @@ def parts(path: Path, unit: Any) -> dict[str, float]:
 
     from weibao.kit import bulk, crypto
     from weibao.people.models import Person
-    from weibao.staffchecks import services
     from weibao.staffchecks.models import StaffMember
+    from weibao.staffchecks.services import rosters as services
 
     seconds: dict[str, float] = {}
     started = time.perf_counter()

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,7 +25,8 @@ from rest_framework.authtoken.models import Token
 from weibao.accounts.models import COUNTY_ROLES, Organisation, Role, User
 from weibao.accounts.passwords import generate_password
 from weibao.audit.models import AuditEvent
-from weibao.audit.services import diff, record
+from weibao.audit.services import diff, record, snapshot
+from weibao.kit.guards import require
 from weibao.lib import creditcode
 
 # The fields each service takes from `data`; keys not listed are ignored.
@@ -42,15 +43,6 @@ SELF_LOCKED_FIELDS = ("organisation", "role", "is_active")
 
 
 # Helpers -----------------------------------------------------------------------------------
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
-
-
-def _snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    return {name: getattr(instance, name) for name in fields}
 
 
 def _apply(instance: models.Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
@@ -135,7 +127,7 @@ def _unit_errors(unit: Organisation) -> Errors:
 
 @transaction.atomic
 def unit_create(*, actor: User, data: Mapping[str, Any]) -> Organisation:
-    _require(actor.has_perm("accounts.manage_units"))
+    require(actor.has_perm("accounts.manage_units"))
     unit = Organisation()
     _apply(unit, data, UNIT_FIELDS)
     _raise_collected(unit, _unit_errors(unit), validate_constraints=False)
@@ -152,11 +144,11 @@ def unit_create(*, actor: User, data: Mapping[str, Any]) -> Organisation:
 
 @transaction.atomic
 def unit_update(*, actor: User, unit: Organisation, data: Mapping[str, Any]) -> Organisation:
-    _require(
+    require(
         actor.has_perm("accounts.manage_units")
         and actor.has_perm("accounts.change_organisation", unit)
     )
-    before = _snapshot(unit, UNIT_FIELDS)
+    before = snapshot(unit, UNIT_FIELDS)
     _apply(unit, data, UNIT_FIELDS)
     _raise_collected(unit, _unit_errors(unit), validate_constraints=False)
     changes = diff(unit, before, UNIT_FIELDS)
@@ -196,7 +188,7 @@ def user_create(*, actor: User, data: Mapping[str, Any]) -> tuple[User, str | No
     Returns the user and the generated password (None when one was given). Either way the
     password must be changed at first login, because the administrator knows it.
     """
-    _require(actor.has_perm("accounts.manage_users"))
+    require(actor.has_perm("accounts.manage_users"))
     user = User()
     _apply(user, data, USER_CREATE_FIELDS)
     user.username = User.normalize_username(user.username)
@@ -228,8 +220,8 @@ def user_create(*, actor: User, data: Mapping[str, Any]) -> tuple[User, str | No
 @transaction.atomic
 def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
     """Change a user's details, role, unit or active flag; the audit event has old and new."""
-    _require(actor.has_perm("accounts.change_user", user))
-    before = _snapshot(user, USER_UPDATE_FIELDS)
+    require(actor.has_perm("accounts.change_user", user))
+    before = snapshot(user, USER_UPDATE_FIELDS)
     _apply(user, data, USER_UPDATE_FIELDS)
     errors = _role_errors(actor, user)
     if user.pk == actor.pk:
@@ -258,7 +250,7 @@ def user_update(*, actor: User, user: User, data: Mapping[str, Any]) -> User:
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User) -> User:
     """Switch the account off and sign it out everywhere (sessions and API tokens)."""
-    _require(actor.has_perm("accounts.change_user", user))
+    require(actor.has_perm("accounts.change_user", user))
     if user.pk == actor.pk:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     was_active = user.is_active
@@ -284,7 +276,7 @@ def user_reset_password(*, actor: User, user: User) -> str:
     Also lifts a lockout on the username and revokes API tokens, since a reset usually
     follows a forgotten or exposed password.
     """
-    _require(actor.has_perm("accounts.change_user", user))
+    require(actor.has_perm("accounts.change_user", user))
     password = generate_password(user)
     user.set_password(password)
     user.password_changed_at = _expired_stamp()

@@ -13,7 +13,15 @@ from weibao.core.contract import register_api
 
 app_name = "api"
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """No ".json" variant of every route: nothing uses them, and they passed format= to actions
+    that take none (a 500, found by the URL sweep)."""
+
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("divisions", views.DivisionViewSet, basename="division")
 router.register("units", views.OrganisationViewSet, basename="unit")
 router.register("users", views.UserViewSet, basename="user")

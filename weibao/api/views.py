@@ -199,13 +199,15 @@ class UserViewSet(
 
     @extend_schema(request=None, responses=serializers.UserSerializer)
     @action(detail=True, methods=["post"])
-    def deactivate(self, request: Request, pk: Any = None) -> Response:
+    def deactivate(self, request: Request, pk: Any = None, format: str | None = None) -> Response:
         user = accounts_services.user_deactivate(actor=request.user, user=self.get_object())  # type: ignore[arg-type]
         return Response(serializers.UserSerializer(user).data)
 
     @extend_schema(request=None, responses=serializers.TemporaryPasswordSerializer)
     @action(detail=True, methods=["post"], url_path="reset-password")
-    def reset_password(self, request: Request, pk: Any = None) -> Response:
+    def reset_password(
+        self, request: Request, pk: Any = None, format: str | None = None
+    ) -> Response:
         password = accounts_services.user_reset_password(
             actor=request.user,  # type: ignore[arg-type]
             user=self.get_object(),
@@ -260,7 +262,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses=serializers.NotificationSerializer)
     @action(detail=True, methods=["post"])
-    def read(self, request: Request, pk: Any = None) -> Response:
+    def read(self, request: Request, pk: Any = None, format: str | None = None) -> Response:
         notification = self.get_object()
         core_services.notification_mark_read(actor=request.user, notification=notification)  # type: ignore[arg-type]
         return Response(serializers.NotificationSerializer(notification).data)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from weibao.accounts.models import Organisation, User
+from weibao.accounts.models import Organisation
 from weibao.atrisk import services
+from weibao.atrisk.access import access_event, access_file, reportable_people
 from weibao.atrisk.forms import FileFilterForm
 from weibao.atrisk.models import (
     AtRiskFile,
@@ -22,20 +23,8 @@ from weibao.atrisk.models import (
     MisconductEvent,
     RiskWarning,
 )
-from weibao.core.api import RulesPermission
+from weibao.core.api import RulesPermission, user_of
 from weibao.people.models import Person
-
-
-def reportable_people(user: User) -> QuerySet[Person]:
-    """Minors in the caller's people register, and those of the open files they see."""
-    return Person.objects.filter(
-        Q(pk__in=Person.objects.for_user(user).values("pk"))
-        | Q(pk__in=AtRiskFile.objects.for_user(user).open().values("person_id"))
-    )
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -157,24 +146,29 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = FileSerializer
 
     def get_queryset(self) -> QuerySet[AtRiskFile]:
-        return AtRiskFile.objects.for_user(_user(self.request)).select_related("person")
+        return AtRiskFile.objects.for_user(user_of(self.request)).select_related("person")
+
+    def get_object(self) -> AtRiskFile:
+        file = access_file(user_of(self.request), self.kwargs["pk"])
+        self.check_object_permissions(self.request, file)
+        return file
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
             return queryset
-        form = FileFilterForm(self.request.query_params or None, user=_user(self.request))
+        form = FileFilterForm(self.request.query_params or None, user=user_of(self.request))
         return form.filter(cast(Any, queryset))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         file = self.get_object()
-        services.file_view(actor=_user(request), file=file, via="api")
+        services.file_view(actor=user_of(request), file=file, via="api")
         return Response(self.get_serializer(file).data)
 
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         """The events and measures of the file that the caller may see (sealed ones hidden)."""
         file = self.get_object()
-        user = _user(request)
+        user = user_of(request)
         services.file_view(actor=user, file=file, via="api_timeline")
         events = (
             MisconductEvent.objects.for_user(user)
@@ -216,21 +210,27 @@ class EventViewSet(
         return EventWriteSerializer if self.action == "create" else EventSerializer
 
     def get_queryset(self) -> QuerySet[MisconductEvent]:
-        return MisconductEvent.objects.for_user(_user(self.request)).prefetch_related(
+        return MisconductEvent.objects.for_user(user_of(self.request)).prefetch_related(
             Prefetch("behaviours", queryset=Behaviour.objects.order_by("code"))
         )
 
+    def get_object(self) -> MisconductEvent:
+        event = access_event(user_of(self.request), self.kwargs["pk"])
+        self.check_object_permissions(self.request, event)
+        return event
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = cast(serializers.Serializer, self.get_serializer(data=request.data))
-        # Only minors the caller may see can be named: others look exactly like unknown ids.
+        # Only the minors the caller may report (the one rule: access.reportable_people) can be
+        # named: others look exactly like unknown ids.
         people_field = cast(serializers.ManyRelatedField, serializer.fields["people"])
-        people_field.child_relation.queryset = reportable_people(_user(request))  # type: ignore[arg-type]
+        people_field.child_relation.queryset = reportable_people(user_of(request))  # type: ignore[arg-type]
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data["behaviours"] = data.pop("codes")
         try:
             event = services.event_record(
-                actor=_user(request),
+                actor=user_of(request),
                 people=data.pop("people"),
                 data=data,
                 share_with=data.pop("share_with", []),
@@ -251,7 +251,7 @@ class MeasureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_fields = ["file", "category"]
 
     def get_queryset(self) -> QuerySet[Measure]:
-        return Measure.objects.for_user(_user(self.request))
+        return Measure.objects.for_user(user_of(self.request))
 
 
 class WarningViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -262,7 +262,7 @@ class WarningViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = WarningSerializer
 
     def get_queryset(self) -> QuerySet[RiskWarning]:
-        user = _user(self.request)
+        user = user_of(self.request)
         warnings = RiskWarning.objects.for_user(user).open()
         if self.request.query_params.get("mine") in ("1", "true"):
             warnings = warnings.filter(file__worker=user)

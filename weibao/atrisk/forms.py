@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -16,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, Role, User
+from weibao.accounts.policy import NO_DATA_ROLES, is_county_coordinator
+from weibao.atrisk.access import reportable_people
 from weibao.atrisk.grading import CrimeClass, Grade
 from weibao.atrisk.models import (
     ATRISK_UNIT_KINDS,
@@ -28,7 +29,7 @@ from weibao.atrisk.models import (
     MisconductEvent,
     RiskFactor,
 )
-from weibao.atrisk.services import measure_categories_for, people_for_reporting
+from weibao.atrisk.services import measure_categories_for
 from weibao.people.forms import DATE_INPUT
 from weibao.people.models import Person
 from weibao.people.services import person_search
@@ -46,10 +47,8 @@ class BehaviourField(forms.ModelMultipleChoiceField):
 
 def _users_field_queryset(user: User) -> Any:
     """Workers the user may assign: their own unit's; a coordinator, any data role."""
-    users = User.objects.filter(is_active=True).exclude(
-        role__in=[Role.SYSADMIN, Role.AUDITOR, Role.READ_ONLY]
-    )
-    if user.is_county_wide:
+    users = User.objects.filter(is_active=True).exclude(role__in=[*NO_DATA_ROLES, Role.READ_ONLY])
+    if is_county_coordinator(user):
         return users
     return users.filter(organisation=user.organisation)
 
@@ -211,11 +210,10 @@ class EventForm(forms.Form):
         self, data: Any = None, *, user: User, file: AtRiskFile | None = None, **kwargs: Any
     ) -> None:
         super().__init__(data, **kwargs)
-        people = people_for_reporting(user)
+        # The one rule for whom an event may name (the service and the API apply it too).
+        self.fields["people"].queryset = reportable_people(user)  # type: ignore[attr-defined]
         if file is not None:
-            people = Person.objects.filter(Q(pk__in=people.values("pk")) | Q(pk=file.person_id))
             self.fields["people"].initial = [file.person_id]
-        self.fields["people"].queryset = people  # type: ignore[attr-defined]
 
 
 class MeasureForm(forms.Form):
@@ -365,7 +363,7 @@ class OpenFileForm(forms.Form):
 
     def __init__(self, data: Any = None, *, user: User, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        self.fields["person"].queryset = people_for_reporting(user)  # type: ignore[attr-defined]
+        self.fields["person"].queryset = reportable_people(user)  # type: ignore[attr-defined]
         self.fields["person"].label_from_instance = (  # type: ignore[attr-defined]
             lambda p: f"{p.masked_name} · {p.masked_id_number} · {p.school or ''}"
         )

@@ -27,6 +27,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
+from weibao.accounts.policy import is_county_coordinator, works_with_data
 from weibao.atrisk.grading import CrimeClass, Grade, Params
 from weibao.atrisk.scoring import Weights
 from weibao.people.models import Person
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from weibao.accounts.policy import Scope
 
 K = Organisation.Kind
-POLICE_KINDS = frozenset({K.POLICE_STATION, K.PUBLIC_SECURITY})
+POLICE_KINDS = Organisation.POLICE_KINDS
 # Units that see the minors living in their division.
 RESIDENT_KINDS = frozenset({K.TOWNSHIP, K.VILLAGE_COMMITTEE})
 # Units that see their pupils' files: schools, and the education bureau above them.
@@ -64,18 +65,16 @@ ATRISK_UNIT_KINDS = frozenset(
 
 def works_on_atrisk(user: User) -> bool:
     """Whether the user sees at-risk data at all: a data role in a unit that takes part."""
-    from weibao.accounts.policy import works_with_data
-
     if not works_with_data(user):
         return False
-    return bool(user.is_county_wide or user.organisation.kind in ATRISK_UNIT_KINDS)
+    return bool(is_county_coordinator(user) or user.organisation.kind in ATRISK_UNIT_KINDS)
 
 
 _sees = works_on_atrisk
 
 
 def is_school_side(user: User) -> bool:
-    return not user.is_county_wide and user.organisation.kind in SCHOOL_SIDE_KINDS
+    return not is_county_coordinator(user) and user.organisation.kind in SCHOOL_SIDE_KINDS
 
 
 class Behaviour(models.Model):
@@ -425,7 +424,7 @@ class SealedQueryApplicationQuerySet(models.QuerySet["SealedQueryApplication"]):
         """Applicants see their own; county coordinators decide and see them all."""
         if not _sees(user):
             return self.none()
-        if user.is_county_wide:
+        if is_county_coordinator(user):
             return self.all()
         return self.filter(applicant=user)
 

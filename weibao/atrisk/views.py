@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -11,16 +11,25 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from weibao.accounts.http import AuthedRequest
 from weibao.accounts.models import User
+from weibao.accounts.policy import is_county_coordinator
 from weibao.atrisk import forms as f
 from weibao.atrisk import services
+from weibao.atrisk.access import (
+    access_application,
+    access_event,
+    access_file,
+    access_measure,
+    access_warning,
+)
 from weibao.atrisk.models import (
     AtRiskFile,
     AtRiskFileQuerySet,
@@ -35,42 +44,16 @@ from weibao.atrisk.models import (
     SealedQueryApplication,
 )
 from weibao.kit.forms import apply_errors
+from weibao.kit.guards import require_perm
 from weibao.kit.pages import download, paginate, render_list
 from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
+def _files(request: AuthedRequest) -> AtRiskFileQuerySet:
+    return AtRiskFile.objects.for_user(request.user)
 
 
-def _files(request: HttpRequest) -> AtRiskFileQuerySet:
-    return AtRiskFile.objects.for_user(_user(request))
-
-
-def _get_file_for_user(request: HttpRequest, pk: int) -> AtRiskFile:
-    files = _files(request).select_related(
-        "person", "person__school", "school", "township", "worker", "unit"
-    )
-    file = get_object_or_404(files, pk=pk)
-    # policy.file_in_scope then needs no second query for this user.
-    file.fetched_for = request.user.pk  # type: ignore[attr-defined]
-    return file
-
-
-def _get_event_for_user(request: HttpRequest, pk: int) -> MisconductEvent:
-    return get_object_or_404(MisconductEvent.objects.for_user(_user(request)), pk=pk)
-
-
-def _get_measure_for_user(request: HttpRequest, pk: int) -> Measure:
-    return get_object_or_404(Measure.objects.for_user(_user(request)), pk=pk)
-
-
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _page_of_files(request: HttpRequest, files: AtRiskFileQuerySet) -> Page:
+def _page_of_files(request: AuthedRequest, files: AtRiskFileQuerySet) -> Page:
     """A page of files, each marked `has_overdue`, in one query for the page's rows only
     (an annotation would be computed for every row before sorting)."""
     page = paginate(request, files)
@@ -91,8 +74,8 @@ def _page_of_files(request: HttpRequest, files: AtRiskFileQuerySet) -> Page:
 
 @login_required
 @permission_required("atrisk.list_files", raise_exception=True)
-def file_list(request: HttpRequest) -> HttpResponse:
-    form = f.FileFilterForm(request.GET or None, user=_user(request))
+def file_list(request: AuthedRequest) -> HttpResponse:
+    form = f.FileFilterForm(request.GET or None, user=request.user)
     files = form.filter(_files(request))
     files = files.select_related("person", "school", "township", "worker")
     context = {"form": form, "page": _page_of_files(request, files)}
@@ -101,9 +84,9 @@ def file_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("atrisk.list_files", raise_exception=True)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthedRequest) -> HttpResponse:
     """The worker's own files, most urgent first, with their open warnings."""
-    user = _user(request)
+    user = request.user
     files = _files(request).open().filter(worker=user)
     files = (
         files.select_related("person", "school", "township", "worker")
@@ -122,16 +105,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("atrisk.view_overview", raise_exception=True)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthedRequest) -> HttpResponse:
     context = {"data": services.overview(_files(request))}
     return render(request, "atrisk/overview.html", context)
 
 
 @login_required
 @permission_required("atrisk.list_files", raise_exception=True)
-def warning_list(request: HttpRequest) -> HttpResponse:
+def warning_list(request: AuthedRequest) -> HttpResponse:
     """Open warnings by township and school (the coordinator's list), then one by one."""
-    warnings = RiskWarning.objects.for_user(_user(request)).open()
+    warnings = RiskWarning.objects.for_user(request.user).open()
     warnings = warnings.filter(file__closed_at__isnull=True)
     by_place = (
         warnings.values("file__township__name", "file__school__name")
@@ -146,8 +129,10 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 # A minor's file ----------------------------------------------------------------------------
 
 
-def _detail_context(request: HttpRequest, file: AtRiskFile, **bound: forms.Form) -> dict[str, Any]:
-    user = _user(request)
+def _detail_context(
+    request: AuthedRequest, file: AtRiskFile, **bound: forms.Form
+) -> dict[str, Any]:
+    user = request.user
     can_change = user.has_perm("atrisk.change_file", file)
     events = (
         MisconductEvent.objects.for_user(user)
@@ -187,15 +172,15 @@ def _detail_context(request: HttpRequest, file: AtRiskFile, **bound: forms.Form)
         ),
         "can_change": can_change,
         "can_reveal": user.has_perm("atrisk.reveal_person", file),
-        "is_coordinator": user.is_county_wide,
+        "is_coordinator": is_county_coordinator(user),
         # The forms have pages of their own: the file's page stays light however much it holds.
         "actions": [(name, title) for name, title, _make in _actions() if can_change],
     }
 
 
-def _render_detail(request: HttpRequest, file: AtRiskFile) -> HttpResponse:
+def _render_detail(request: AuthedRequest, file: AtRiskFile) -> HttpResponse:
     """The minor's page. Every rendering is audited as a view of the file."""
-    services.file_view(actor=_user(request), file=file)
+    services.file_view(actor=request.user, file=file)
     return render(request, "atrisk/file_detail.html", _detail_context(request, file))
 
 
@@ -224,7 +209,7 @@ def _actions() -> list[tuple[str, str, FormMaker]]:
 
 
 def _render_action(
-    request: HttpRequest, file: AtRiskFile, name: str, form: forms.Form, status: int = 200
+    request: AuthedRequest, file: AtRiskFile, name: str, form: forms.Form, status: int = 200
 ) -> HttpResponse:
     titles = {action: title for action, title, _make in _actions()}
     titles["sealed"] = _("Apply to read the sealed records")
@@ -234,28 +219,28 @@ def _render_action(
 
 @login_required
 @permission_required("atrisk.list_files", raise_exception=True)
-def action_form(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def action_form(request: AuthedRequest, pk: int, name: str) -> HttpResponse:
     """The empty form for one action on a file (it posts to the action's URL)."""
-    file = _get_file_for_user(request, pk)
+    file = access_file(request.user, pk)
     if name == "sealed":
-        _require(request, "atrisk.apply_sealed", file)
+        require_perm(request.user, "atrisk.apply_sealed", file)
         return _render_action(request, file, name, f.ApplicationForm())
     makers = {action: make for action, _title, make in _actions()}
     if name not in makers:
         raise Http404
-    _require(request, "atrisk.change_file", file)
-    return _render_action(request, file, name, makers[name](_user(request), file))
+    require_perm(request.user, "atrisk.change_file", file)
+    return _render_action(request, file, name, makers[name](request.user, file))
 
 
 @login_required
 @permission_required("atrisk.list_files", raise_exception=True)
-def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _get_file_for_user(request, pk))
+def file_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, access_file(request.user, pk))
 
 
 def _file_action(
-    request: HttpRequest,
-    pk: int,
+    request: AuthedRequest,
+    file: AtRiskFile,
     name: str,
     form: forms.Form,
     do: Callable[[AtRiskFile, dict[str, Any]], Any],
@@ -263,8 +248,7 @@ def _file_action(
     perm: str = "atrisk.change_file",
 ) -> HttpResponse:
     """A POST that changes a file: check, call the service, redirect or show the errors."""
-    file = _get_file_for_user(request, pk)
-    _require(request, perm, file)
+    require_perm(request.user, perm, file)
     if form.is_valid():
         try:
             do(file, form.cleaned_data)
@@ -279,28 +263,29 @@ def _file_action(
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _get_file_for_user(request, pk)
-    user = _user(request)
+def measure_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    file = access_file(request.user, pk)
+    user = request.user
     form = f.MeasureForm(request.POST, user=user, file=file)
     return _file_action(
         request,
-        pk,
+        file,
         "measures",
         form,
         lambda file, data: services.measure_record(actor=user, file=file, data=data),
         _("The measure was recorded."),
+        perm="atrisk.record_measure",
     )
 
 
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def factor_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def factor_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     return _file_action(
         request,
-        pk,
+        access_file(request.user, pk),
         "factors",
         f.FactorForm(request.POST),
         lambda file, data: services.risk_factor_add(actor=user, file=file, **data),
@@ -311,11 +296,11 @@ def factor_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def factor_end(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
-    file = _get_file_for_user(request, pk)
-    _require(request, "atrisk.change_file", file)
+def factor_end(request: AuthedRequest, pk: int, factor_pk: int) -> HttpResponse:
+    file = access_file(request.user, pk)
+    require_perm(request.user, "atrisk.change_file", file)
     factor = get_object_or_404(RiskFactor.objects.current(), pk=factor_pk, file=file)
-    services.risk_factor_end(actor=_user(request), factor=factor)
+    services.risk_factor_end(actor=request.user, factor=factor)
     messages.success(request, _("The risk factor was ended."))
     return redirect(file)
 
@@ -323,11 +308,11 @@ def factor_end(request: HttpRequest, pk: int, factor_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     return _file_action(
         request,
-        pk,
+        access_file(request.user, pk),
         "contacts",
         f.ContactForm(request.POST),
         lambda file, data: services.contact_record(actor=user, file=file, data=data),
@@ -338,11 +323,11 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     return _file_action(
         request,
-        pk,
+        access_file(request.user, pk),
         "plan",
         f.PlanForm(request.POST),
         lambda file, data: services.plan_update(actor=user, file=file, data=data),
@@ -353,11 +338,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def review_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def review_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     return _file_action(
         request,
-        pk,
+        access_file(request.user, pk),
         "reviews",
         f.ReviewForm(request.POST),
         lambda file, data: services.review_record(actor=user, file=file, summary=data["summary"]),
@@ -368,11 +353,11 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def assign(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     return _file_action(
         request,
-        pk,
+        access_file(request.user, pk),
         "assign",
         f.AssignForm(request.POST, user=user),
         lambda file, data: services.file_assign(actor=user, file=file, worker=data["worker"]),
@@ -383,11 +368,11 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def refer(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def refer(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     return _file_action(
         request,
-        pk,
+        access_file(request.user, pk),
         "refer",
         f.ReferForm(request.POST),
         lambda file, data: services.file_refer(actor=user, file=file, **data),
@@ -398,11 +383,11 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def close(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     return _file_action(
         request,
-        pk,
+        access_file(request.user, pk),
         "close",
         f.CloseForm(request.POST),
         lambda file, data: services.file_close(actor=user, file=file, **data),
@@ -413,11 +398,11 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def sealed_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def sealed_apply(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     return _file_action(
         request,
-        pk,
+        access_file(request.user, pk),
         "sealed",
         f.ApplicationForm(request.POST),
         lambda file, data: services.sealed_query_apply(actor=user, file=file, **data),
@@ -430,14 +415,14 @@ def sealed_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    file = _get_file_for_user(request, pk)
-    _require(request, "atrisk.reveal_person", file)
+def reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+    file = access_file(request.user, pk)
+    require_perm(request.user, "atrisk.reveal_person", file)
     form = f.RevealForm(request.POST)
     value = None
     if form.is_valid():
         try:
-            value = services.file_reveal(actor=_user(request), file=file, **form.cleaned_data)
+            value = services.file_reveal(actor=request.user, file=file, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
     context = {"file": file, "form": form, "value": value, "field": form.data.get("field", "")}
@@ -449,12 +434,12 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("atrisk.report_event", raise_exception=True)
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: AuthedRequest) -> HttpResponse:
     """Report misconduct for one or more minors (opens their files when needed)."""
-    user = _user(request)
+    user = request.user
     file = None
     if request.GET.get("file"):
-        file = _get_file_for_user(request, int(request.GET["file"]))
+        file = access_file(request.user, int(request.GET["file"]))
     form = f.EventForm(request.POST or None, user=user, file=file)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -479,12 +464,12 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.report_event", raise_exception=True)
-def event_share(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _get_event_for_user(request, pk)
+def event_share(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = access_event(request.user, pk)
     form = f.ReferForm(request.POST)
     if form.is_valid():
         try:
-            services.event_share(actor=_user(request), event=event, unit=form.cleaned_data["unit"])
+            services.event_share(actor=request.user, event=event, unit=form.cleaned_data["unit"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -493,17 +478,19 @@ def event_share(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(file) if file else redirect("atrisk:list")
 
 
-def _seal_toggle(request: HttpRequest, obj: MisconductEvent | Measure, seal: bool) -> HttpResponse:
+def _seal_toggle(
+    request: AuthedRequest, obj: MisconductEvent | Measure, seal: bool
+) -> HttpResponse:
     form = f.ReasonForm(request.POST)
     if form.is_valid():
         try:
             if seal:
                 services.record_seal(
-                    actor=_user(request), obj=obj, reason=form.cleaned_data["reason"]
+                    actor=request.user, obj=obj, reason=form.cleaned_data["reason"]
                 )
             else:
                 services.record_unseal(
-                    actor=_user(request), obj=obj, reason=form.cleaned_data["reason"]
+                    actor=request.user, obj=obj, reason=form.cleaned_data["reason"]
                 )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -525,36 +512,28 @@ def _seal_toggle(request: HttpRequest, obj: MisconductEvent | Measure, seal: boo
 @login_required
 @require_POST
 @permission_required("atrisk.report_event", raise_exception=True)
-def event_seal(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    event = _get_event_for_user(request, pk)
-    if (
-        event.reporting_unit_id != _user(request).organisation_id
-        and not _user(request).is_county_wide
-    ):
-        raise PermissionDenied
+def event_seal(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    event = access_event(request.user, pk)
+    require_perm(request.user, "atrisk.seal_record", event)
     return _seal_toggle(request, event, action == "seal")
 
 
 @login_required
 @require_POST
 @permission_required("atrisk.report_event", raise_exception=True)
-def measure_seal(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    measure = _get_measure_for_user(request, pk)
-    if (
-        measure.issuing_unit_id != _user(request).organisation_id
-        and not _user(request).is_county_wide
-    ):
-        raise PermissionDenied
+def measure_seal(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    measure = access_measure(request.user, pk)
+    require_perm(request.user, "atrisk.seal_record", measure)
     return _seal_toggle(request, measure, action == "seal")
 
 
 @login_required
 @require_POST
 @permission_required("atrisk.list_files", raise_exception=True)
-def warning_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    warning = get_object_or_404(RiskWarning.objects.for_user(_user(request)).open(), pk=pk)
-    _require(request, "atrisk.change_file", warning.file)
-    services.warning_resolve(actor=_user(request), warning=warning)
+def warning_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    warning = access_warning(request.user, pk)
+    require_perm(request.user, "atrisk.change_file", warning.file)
+    services.warning_resolve(actor=request.user, warning=warning)
     messages.success(request, _("The warning was resolved."))
     return redirect(warning.file)
 
@@ -564,8 +543,8 @@ def warning_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("atrisk.list_files", raise_exception=True)
-def sealed_list(request: HttpRequest) -> HttpResponse:
-    applications = SealedQueryApplication.objects.for_user(_user(request)).select_related(
+def sealed_list(request: AuthedRequest) -> HttpResponse:
+    applications = SealedQueryApplication.objects.for_user(request.user).select_related(
         "applicant", "approver", "file"
     )
     context = {"page": paginate(request, applications), "form": f.DecisionForm()}
@@ -575,22 +554,20 @@ def sealed_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("atrisk.decide_sealed", raise_exception=True)
-def sealed_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_object_or_404(
-        SealedQueryApplication.objects.for_user(_user(request)).select_related("file"), pk=pk
-    )
+def sealed_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk)
     form = f.DecisionForm(request.POST)
     if form.is_valid():
         try:
             services.sealed_query_decide(
-                actor=_user(request), application=application, **form.cleaned_data
+                actor=request.user, application=application, **form.cleaned_data
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect("atrisk:sealed_list")
-    applications = SealedQueryApplication.objects.for_user(_user(request)).select_related(
+    applications = SealedQueryApplication.objects.for_user(request.user).select_related(
         "applicant", "approver", "file"
     )
     context = {"page": paginate(request, applications), "form": form, "failed": application}
@@ -602,7 +579,7 @@ def sealed_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("atrisk.list_files", raise_exception=True)
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: AuthedRequest) -> HttpResponse:
     """The grading rules in force, their history and (for coordinators) a form for a new one."""
     can_manage = request.user.has_perm("atrisk.manage_rules")
     if request.method == "POST" and not can_manage:
@@ -621,7 +598,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form is not None and form.is_valid():
         data = {name: form.cleaned_data[name] for name in GradingRuleSet.PARAMETERS}
         try:
-            services.ruleset_update(actor=_user(request), data=data, note=form.cleaned_data["note"])
+            services.ruleset_update(actor=request.user, data=data, note=form.cleaned_data["note"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -638,15 +615,15 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("atrisk.export_files", raise_exception=True)
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthedRequest) -> HttpResponse:
     """Ask the purpose, then send the filtered list as .xlsx (masked; audited)."""
-    filters = f.FileFilterForm(request.GET or None, user=_user(request))
+    filters = f.FileFilterForm(request.GET or None, user=request.user)
     files = filters.filter(_files(request))
     form = f.ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             content, _rows = services.file_export(
-                actor=_user(request), files=files, purpose=form.cleaned_data["purpose"]
+                actor=request.user, files=files, purpose=form.cleaned_data["purpose"]
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -659,9 +636,9 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("atrisk.report_event", raise_exception=True)
-def file_create(request: HttpRequest) -> HttpResponse:
+def file_create(request: AuthedRequest) -> HttpResponse:
     """Open a watch file for a minor with risk factors only."""
-    user = _user(request)
+    user = request.user
     form = f.OpenFileForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from weibao.accounts.models import User
+from weibao.accounts.policy import is_county_coordinator
 from weibao.atrisk.models import Contact, RiskWarning, SealedQueryApplication, works_on_atrisk
 from weibao.core.contract import WaitingItem
 
 
-def atrisk_waiting(user: User) -> list[WaitingItem]:
+def waiting(user: User) -> list[WaitingItem]:
     if not works_on_atrisk(user):
         return []
     mine = {"file__worker": user, "file__closed_at__isnull": True}
@@ -23,13 +24,12 @@ def atrisk_waiting(user: User) -> list[WaitingItem]:
         ),
         WaitingItem(
             _("Overdue at-risk contacts"),
-            Contact.objects.overdue()
-            .filter(file__worker=user, file__closed_at__isnull=True)
-            .count(),
+            Contact.objects.overdue().filter(**mine).count(),
             reverse("atrisk:caseload"),
+            overdue=True,
         ),
     ]
-    if user.is_county_wide:
+    if is_county_coordinator(user):
         items.append(
             WaitingItem(
                 _("Sealed-record applications to decide"),

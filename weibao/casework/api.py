@@ -19,20 +19,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from weibao.accounts.models import Division, Organisation, User
+from weibao.accounts.models import Division, Organisation
 from weibao.atrisk.models import AtRiskFile
 from weibao.casework import services
 from weibao.casework.models import Case, Referral, Situation
 from weibao.casework.policy import may_see_investigation, may_see_reporter
-from weibao.core.api import RulesPermission
+from weibao.core.api import RulesPermission, user_of
 from weibao.people.models import Person
 
 REPORTER_FIELDS = ("reporter_name", "reporter_phone", "reporter_position")
 INVESTIGATION_FIELDS = ("decision_reasons", "investigation_notes")
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _call(func: Any, **kwargs: Any) -> Any:
@@ -158,7 +154,7 @@ class ReportViewSet(
         return "casework.view_case"
 
     def get_queryset(self) -> Any:
-        return Case.objects.for_user(_user(self.request)).select_related("child")
+        return Case.objects.for_user(user_of(self.request)).select_related("child")
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return {
@@ -176,10 +172,10 @@ class ReportViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
         services.case_view(
-            actor=_user(request),
+            actor=user_of(request),
             case=case,
             via="api",
-            reporter_shown=may_see_reporter(_user(request), case),
+            reporter_shown=may_see_reporter(user_of(request), case),
         )
         return self._read(case)
 
@@ -189,13 +185,13 @@ class ReportViewSet(
         data = dict(serializer.validated_data)
         key = request.headers.get("Idempotency-Key") or data.pop("idempotency_key", "")
         case, created = _call(
-            services.report_file, actor=_user(request), data=data, idempotency_key=key
+            services.report_file, actor=user_of(request), data=data, idempotency_key=key
         )
         return self._read(case, 201 if created else 200)
 
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        case = _call(services.case_accept, actor=_user(request), case=self.get_object())
+        case = _call(services.case_accept, actor=user_of(request), case=self.get_object())
         return self._read(case)
 
     @action(detail=True, methods=["post"])
@@ -204,7 +200,7 @@ class ReportViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = _call(
-            services.case_decide, actor=_user(request), case=case, data=serializer.validated_data
+            services.case_decide, actor=user_of(request), case=case, data=serializer.validated_data
         )
         return self._read(case)
 
@@ -215,7 +211,7 @@ class ReportViewSet(
         serializer.is_valid(raise_exception=True)
         case = _call(
             services.case_feedback,
-            actor=_user(request),
+            actor=user_of(request),
             case=case,
             text=serializer.validated_data["feedback"],
         )
@@ -321,7 +317,7 @@ class ReferralViewSet(
         return "casework.view_referral"
 
     def get_queryset(self) -> Any:
-        return Referral.objects.for_user(_user(self.request))
+        return Referral.objects.for_user(user_of(self.request))
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return {
@@ -335,7 +331,7 @@ class ReferralViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         referral = self.get_object()
-        services.record_referral_view(actor=_user(request), referral=referral, via="api")
+        services.record_referral_view(actor=user_of(request), referral=referral, via="api")
         return self._read(referral)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -344,14 +340,16 @@ class ReferralViewSet(
         data = dict(serializer.validated_data)
         key = request.headers.get("Idempotency-Key") or data.pop("idempotency_key", "")
         referral, created = _call(
-            services.referral_create, actor=_user(request), data=data, idempotency_key=key
+            services.referral_create, actor=user_of(request), data=data, idempotency_key=key
         )
         return self._read(referral, 201 if created else 200)
 
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         referral = self.get_object()
-        return self._read(_call(services.referral_accept, actor=_user(request), referral=referral))
+        return self._read(
+            _call(services.referral_accept, actor=user_of(request), referral=referral)
+        )
 
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
@@ -360,7 +358,9 @@ class ReferralViewSet(
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"]
         return self._read(
-            _call(services.referral_decline, actor=_user(request), referral=referral, reason=reason)
+            _call(
+                services.referral_decline, actor=user_of(request), referral=referral, reason=reason
+            )
         )
 
     @action(detail=True, methods=["post"])
@@ -370,7 +370,9 @@ class ReferralViewSet(
         serializer.is_valid(raise_exception=True)
         outcome = serializer.validated_data["outcome"]
         return self._read(
-            _call(services.referral_close, actor=_user(request), referral=referral, outcome=outcome)
+            _call(
+                services.referral_close, actor=user_of(request), referral=referral, outcome=outcome
+            )
         )
 
 

@@ -24,17 +24,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
-from weibao.accounts.policy import works_with_data
+from weibao.accounts.policy import in_procuratorate, is_county_coordinator, works_with_data
 from weibao.atrisk.models import AtRiskFile
 from weibao.people.models import Person
 
 K = Organisation.Kind
-POLICE_KINDS = frozenset({K.POLICE_STATION, K.PUBLIC_SECURITY})
-ORDER_ISSUER_KINDS = frozenset({*POLICE_KINDS, K.PROCURATORATE, K.COURT})
-
-
-def is_procuratorate(user: User) -> bool:
-    return bool(user.is_authenticated and user.organisation.kind == K.PROCURATORATE)
+# The units that issue orders to guardians: the police, the procuratorate and the court.
+ORDER_ISSUER_KINDS = frozenset({*Organisation.POLICE_KINDS, K.PROCURATORATE, K.COURT})
+# Who sees every record of linked casework: the county coordinator and the procuratorate, which
+# supervises the whole of it. Here, not in policy.py, because the for_user QuerySets need it.
+sees_all_casework = is_county_coordinator | in_procuratorate
 
 
 def _orgs(user: User) -> frozenset[int]:
@@ -113,7 +112,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """Reports the user's unit filed, received, or supervises (see the module docstring)."""
         if not works_with_data(user):
             return self.none()
-        if user.is_county_wide or is_procuratorate(user):
+        if sees_all_casework(user):
             return self.all()
         orgs = _orgs(user)
         return self.filter(
@@ -346,7 +345,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def for_user(self, user: User) -> ReferralQuerySet:
         if not works_with_data(user):
             return self.none()
-        if user.is_county_wide or is_procuratorate(user):
+        if sees_all_casework(user):
             return self.all()
         orgs = _orgs(user)
         return self.filter(Q(from_unit__in=orgs) | Q(to_unit__in=orgs))
@@ -525,7 +524,7 @@ class TimelineEntry(models.Model):
 
 class SupervisionQuerySet(models.QuerySet["Supervision"]):
     def for_user(self, user: User) -> SupervisionQuerySet:
-        if not works_with_data(user) or not (user.is_county_wide or is_procuratorate(user)):
+        if not sees_all_casework(user):
             return self.none()
         return self.all()
 
@@ -591,7 +590,7 @@ class SuggestionQuerySet(models.QuerySet["Suggestion"]):
     def for_user(self, user: User) -> SuggestionQuerySet:
         if not works_with_data(user):
             return self.none()
-        if user.is_county_wide or is_procuratorate(user):
+        if sees_all_casework(user):
             return self.all()
         return self.filter(unit__in=_orgs(user))
 
@@ -673,7 +672,7 @@ class GuardianOrderQuerySet(models.QuerySet["GuardianOrder"]):
     def for_user(self, user: User) -> GuardianOrderQuerySet:
         if not works_with_data(user):
             return self.none()
-        if user.is_county_wide or is_procuratorate(user):
+        if sees_all_casework(user):
             return self.all()
         return self.filter(issuer__in=_orgs(user))
 

@@ -10,30 +10,23 @@ from __future__ import annotations
 import rules
 
 from weibao.accounts.models import User
-from weibao.accounts.policy import can_write, is_county_coordinator, works_with_data
-from weibao.casework.models import (
-    ORDER_ISSUER_KINDS,
-    Case,
-    GuardianOrder,
-    Referral,
-    Suggestion,
-    is_procuratorate,
+from weibao.accounts.policy import (
+    can_write,
+    in_procuratorate,
+    in_unit_of_kind,
+    is_county_coordinator,
+    works_with_data,
 )
+from weibao.casework.models import ORDER_ISSUER_KINDS, Case, GuardianOrder, Referral, Suggestion
+from weibao.kit.access import in_scope
 
-
-@rules.predicate
-def in_procuratorate(user: User) -> bool:
-    return bool(works_with_data(user) and is_procuratorate(user))
-
-
-@rules.predicate
-def issues_orders(user: User) -> bool:
-    return bool(works_with_data(user) and user.organisation.kind in ORDER_ISSUER_KINDS)
+# The police, the procuratorate and the court issue orders to guardians.
+issues_orders = in_unit_of_kind(*ORDER_ISSUER_KINDS, name="issues_orders")
 
 
 @rules.predicate
 def case_visible(user: User, case: Case | None) -> bool:
-    return case is not None and Case.objects.for_user(user).filter(pk=case.pk).exists()
+    return in_scope(user, case, Case.objects.for_user)
 
 
 @rules.predicate
@@ -69,7 +62,17 @@ def referral_sender(user: User, referral: Referral | None) -> bool:
 
 @rules.predicate
 def referral_visible(user: User, referral: Referral | None) -> bool:
-    return referral is not None and Referral.objects.for_user(user).filter(pk=referral.pk).exists()
+    return in_scope(user, referral, Referral.objects.for_user)
+
+
+@rules.predicate
+def suggestion_visible(user: User, suggestion: Suggestion | None) -> bool:
+    return in_scope(user, suggestion, Suggestion.objects.for_user)
+
+
+@rules.predicate
+def order_visible(user: User, order: GuardianOrder | None) -> bool:
+    return in_scope(user, order, GuardianOrder.objects.for_user)
 
 
 @rules.predicate
@@ -111,10 +114,12 @@ rules.add_perm("casework.respond_referral", can_write & referral_receiver)
 rules.add_perm("casework.supervise", can_write & (in_procuratorate | is_county_coordinator))
 rules.add_perm("casework.view_supervision", in_procuratorate | is_county_coordinator)
 rules.add_perm("casework.view_suggestions", works_with_data)
+rules.add_perm("casework.view_suggestion", works_with_data & suggestion_visible)
 rules.add_perm("casework.issue_suggestion", can_write & in_procuratorate)
 rules.add_perm("casework.reply_suggestion", can_write & suggestion_addressee)
 rules.add_perm("casework.assess_suggestion", can_write & in_procuratorate)
 rules.add_perm("casework.view_orders", issues_orders | is_county_coordinator)
+rules.add_perm("casework.view_order", works_with_data & order_visible)
 rules.add_perm("casework.issue_order", can_write & issues_orders)
 rules.add_perm("casework.record_followup", can_write & (order_issuer | in_procuratorate))
 rules.add_perm("casework.change_settings", is_county_coordinator)

@@ -2,73 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weibao.accounts.models import User
+from weibao.accounts.http import AuthedRequest
 from weibao.atrisk.models import AtRiskFile
 from weibao.casework import forms, services
+from weibao.casework.access import (
+    access_case,
+    access_followup,
+    access_order,
+    access_referral,
+    access_suggestion,
+    access_supervision,
+)
 from weibao.casework.models import (
     Case,
-    FollowUp,
+    CaseworkSettings,
     GuardianOrder,
     Referral,
     Suggestion,
     Supervision,
 )
 from weibao.casework.policy import may_see_investigation, may_see_reporter
+from weibao.kit.access import fetch
 from weibao.kit.documents import DOCX_CONTENT_TYPE
 from weibao.kit.forms import apply_errors
+from weibao.kit.guards import require_perm
 from weibao.kit.pages import download, paginate, render_list
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _get_case_for_user(request: HttpRequest, pk: int) -> Case:
-    cases = Case.objects.for_user(_user(request)).select_related(
-        "reporting_unit", "police_unit", "procuratorate", "transferred_to", "child", "division"
-    )
-    return get_object_or_404(cases, pk=pk)
-
-
-def _get_referral_for_user(request: HttpRequest, pk: int) -> Referral:
-    referrals = Referral.objects.for_user(_user(request)).select_related(
-        "from_unit", "to_unit", "case", "atrisk_file__person"
-    )
-    return get_object_or_404(referrals, pk=pk)
-
-
-def _get_suggestion_for_user(request: HttpRequest, pk: int) -> Suggestion:
-    suggestions = Suggestion.objects.for_user(_user(request)).select_related("issuer", "unit")
-    return get_object_or_404(suggestions, pk=pk)
-
-
-def _get_order_for_user(request: HttpRequest, pk: int) -> GuardianOrder:
-    orders = GuardianOrder.objects.for_user(_user(request)).select_related("issuer", "child")
-    return get_object_or_404(orders, pk=pk)
-
 
 # Reports -----------------------------------------------------------------------------------------
 
 
 @login_required
 @permission_required("casework.view_cases", raise_exception=True)
-def case_list(request: HttpRequest) -> HttpResponse:
-    cases = Case.objects.for_user(_user(request)).select_related(
+def case_list(request: AuthedRequest) -> HttpResponse:
+    cases = Case.objects.for_user(request.user).select_related(
         "reporting_unit", "police_unit", "child"
     )
     status = request.GET.get("status", "")
@@ -82,11 +58,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("casework.file_report", raise_exception=True)
-def case_create(request: HttpRequest) -> HttpResponse:
-    form = forms.ReportForm(request.POST or None, user=_user(request))
+def case_create(request: AuthedRequest) -> HttpResponse:
+    form = forms.ReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            case, _created = services.report_file(actor=_user(request), data=form.cleaned_data)
+            case, _created = services.report_file(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -97,9 +73,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_case(
-    request: HttpRequest, case: Case, status: int = 200, **forms_: Any
+    request: AuthedRequest, case: Case, status: int = 200, **forms_: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     shows_reporter = may_see_reporter(user, case)
     services.case_view(actor=user, case=case, reporter_shown=shows_reporter)
     handles = user.has_perm("casework.handle_case", case)
@@ -127,17 +103,17 @@ def _render_case(
 
 @login_required
 @permission_required("casework.view_cases", raise_exception=True)
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, _get_case_for_user(request, pk))
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _render_case(request, access_case(request.user, pk))
 
 
 @login_required
 @require_POST
-def case_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
-    _require(request, "casework.handle_case", case)
+def case_accept(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = access_case(request.user, pk)
+    require_perm(request.user, "casework.handle_case", case)
     try:
-        services.case_accept(actor=_user(request), case=case)
+        services.case_accept(actor=request.user, case=case)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -147,13 +123,13 @@ def case_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
-    _require(request, "casework.handle_case", case)
+def case_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = access_case(request.user, pk)
+    require_perm(request.user, "casework.handle_case", case)
     form = forms.DecideForm(request.POST)
     if form.is_valid():
         try:
-            services.case_decide(actor=_user(request), case=case, data=form.cleaned_data)
+            services.case_decide(actor=request.user, case=case, data=form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -164,14 +140,14 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
-    _require(request, "casework.handle_case", case)
+def case_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = access_case(request.user, pk)
+    require_perm(request.user, "casework.handle_case", case)
     form = forms.FeedbackForm(request.POST)
     if form.is_valid():
         try:
             services.case_feedback(
-                actor=_user(request), case=case, text=form.cleaned_data["feedback"]
+                actor=request.user, case=case, text=form.cleaned_data["feedback"]
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -183,13 +159,13 @@ def case_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_late_report(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
-    _require(request, "casework.record_late_report")
+def case_late_report(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = access_case(request.user, pk)
+    require_perm(request.user, "casework.record_late_report")
     form = forms.LateReportForm(request.POST)
     if form.is_valid():
         try:
-            services.late_report_record(actor=_user(request), case=case, data=form.cleaned_data)
+            services.late_report_record(actor=request.user, case=case, data=form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -200,15 +176,13 @@ def case_late_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_supervise(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
-    _require(request, "casework.supervise")
+def case_supervise(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = access_case(request.user, pk)
+    require_perm(request.user, "casework.supervise")
     form = forms.SupervisionForm(request.POST)
     if form.is_valid():
         try:
-            services.supervision_open(
-                actor=_user(request), data={**form.cleaned_data, "case": case}
-            )
+            services.supervision_open(actor=request.user, data={**form.cleaned_data, "case": case})
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -218,13 +192,13 @@ def case_supervise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _referral_form(
-    request: HttpRequest, subject: dict[str, Any], back: str, label: str
+    request: AuthedRequest, subject: dict[str, Any], back: str, label: str
 ) -> HttpResponse:
     form = forms.ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             referral, _created = services.referral_create(
-                actor=_user(request), data={**form.cleaned_data, **subject}
+                actor=request.user, data={**form.cleaned_data, **subject}
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -238,18 +212,18 @@ def _referral_form(
 
 
 @login_required
-def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
-    _require(request, "casework.refer_case", case)
+def case_refer(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = access_case(request.user, pk)
+    require_perm(request.user, "casework.refer_case", case)
     return _referral_form(request, {"case": case}, case.get_absolute_url(), str(case))
 
 
 @login_required
-def atrisk_refer(request: HttpRequest, file_pk: int) -> HttpResponse:
+def atrisk_refer(request: AuthedRequest, file_pk: int) -> HttpResponse:
     """Refer an at-risk file: anyone who may write and sees the file."""
-    user = _user(request)
-    file = get_object_or_404(AtRiskFile.objects.for_user(user), pk=file_pk)
-    _require(request, "casework.file_report")  # can_write
+    user = request.user
+    file = fetch(AtRiskFile.objects.for_user(user), file_pk, user=user)
+    require_perm(request.user, "casework.file_report")  # can_write
     return _referral_form(request, {"atrisk_file": file}, file.get_absolute_url(), str(file))
 
 
@@ -258,8 +232,8 @@ def atrisk_refer(request: HttpRequest, file_pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("casework.view_referrals", raise_exception=True)
-def referral_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def referral_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     referrals = Referral.objects.for_user(user).select_related("from_unit", "to_unit", "case")
     box = request.GET.get("box", "")
     if box == "in":
@@ -275,9 +249,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_referral(
-    request: HttpRequest, referral: Referral, status: int = 200, **forms_: Any
+    request: AuthedRequest, referral: Referral, status: int = 200, **forms_: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     services.record_referral_view(actor=user, referral=referral)
     responds = user.has_perm("casework.respond_referral", referral)
     context = {
@@ -297,17 +271,17 @@ def _render_referral(
 
 @login_required
 @permission_required("casework.view_referrals", raise_exception=True)
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_referral(request, _get_referral_for_user(request, pk))
+def referral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _render_referral(request, access_referral(request.user, pk))
 
 
 @login_required
 @require_POST
-def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _get_referral_for_user(request, pk)
-    _require(request, "casework.respond_referral", referral)
+def referral_accept(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = access_referral(request.user, pk)
+    require_perm(request.user, "casework.respond_referral", referral)
     try:
-        services.referral_accept(actor=_user(request), referral=referral)
+        services.referral_accept(actor=request.user, referral=referral)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(referral)
@@ -315,14 +289,14 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _get_referral_for_user(request, pk)
-    _require(request, "casework.respond_referral", referral)
+def referral_decline(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = access_referral(request.user, pk)
+    require_perm(request.user, "casework.respond_referral", referral)
     form = forms.DeclineForm(request.POST)
     if form.is_valid():
         try:
             services.referral_decline(
-                actor=_user(request), referral=referral, reason=form.cleaned_data["decline_reason"]
+                actor=request.user, referral=referral, reason=form.cleaned_data["decline_reason"]
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -333,14 +307,14 @@ def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_close(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _get_referral_for_user(request, pk)
-    _require(request, "casework.respond_referral", referral)
+def referral_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = access_referral(request.user, pk)
+    require_perm(request.user, "casework.respond_referral", referral)
     form = forms.CloseReferralForm(request.POST)
     if form.is_valid():
         try:
             services.referral_close(
-                actor=_user(request), referral=referral, outcome=form.cleaned_data["outcome"]
+                actor=request.user, referral=referral, outcome=form.cleaned_data["outcome"]
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -351,14 +325,14 @@ def referral_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_supervise(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _get_referral_for_user(request, pk)
-    _require(request, "casework.supervise")
+def referral_supervise(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = access_referral(request.user, pk)
+    require_perm(request.user, "casework.supervise")
     form = forms.SupervisionForm(request.POST)
     if form.is_valid():
         try:
             services.supervision_open(
-                actor=_user(request), data={**form.cleaned_data, "referral": referral}
+                actor=request.user, data={**form.cleaned_data, "referral": referral}
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -372,8 +346,8 @@ def referral_supervise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("casework.view_supervision", raise_exception=True)
-def supervision_list(request: HttpRequest) -> HttpResponse:
-    items = Supervision.objects.for_user(_user(request)).select_related("case", "referral__to_unit")
+def supervision_list(request: AuthedRequest) -> HttpResponse:
+    items = Supervision.objects.for_user(request.user).select_related("case", "referral__to_unit")
     if not request.GET.get("all"):
         items = items.open()
     context = {"page": paginate(request, items), "close_form": forms.SupervisionCloseForm()}
@@ -384,14 +358,14 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def supervision_close(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Supervision.objects.for_user(_user(request)), pk=pk)
-    _require(request, "casework.supervise")
+def supervision_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = access_supervision(request.user, pk)
+    require_perm(request.user, "casework.supervise")
     form = forms.SupervisionCloseForm(request.POST)
     form.is_valid()
     try:
         services.supervision_close(
-            actor=_user(request), item=item, note=form.cleaned_data.get("closing_note", "")
+            actor=request.user, item=item, note=form.cleaned_data.get("closing_note", "")
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -403,8 +377,8 @@ def supervision_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("casework.view_suggestions", raise_exception=True)
-def suggestion_list(request: HttpRequest) -> HttpResponse:
-    suggestions = Suggestion.objects.for_user(_user(request)).select_related("issuer", "unit")
+def suggestion_list(request: AuthedRequest) -> HttpResponse:
+    suggestions = Suggestion.objects.for_user(request.user).select_related("issuer", "unit")
     context = {"page": paginate(request, suggestions)}
     return render_list(
         request, "casework/suggestion_list.html", "casework/_suggestion_table.html", context
@@ -413,11 +387,11 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("casework.issue_suggestion", raise_exception=True)
-def suggestion_create(request: HttpRequest) -> HttpResponse:
+def suggestion_create(request: AuthedRequest) -> HttpResponse:
     form = forms.SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            suggestion = services.suggestion_issue(actor=_user(request), data=form.cleaned_data)
+            suggestion = services.suggestion_issue(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -428,9 +402,9 @@ def suggestion_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_suggestion(
-    request: HttpRequest, suggestion: Suggestion, status: int = 200, **forms_: Any
+    request: AuthedRequest, suggestion: Suggestion, status: int = 200, **forms_: Any
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     services.record_view(actor=user, obj=suggestion, label=suggestion.number)
     can_reply = user.has_perm("casework.reply_suggestion", suggestion)
     can_assess = user.has_perm("casework.assess_suggestion", suggestion)
@@ -446,20 +420,20 @@ def _render_suggestion(
 
 @login_required
 @permission_required("casework.view_suggestions", raise_exception=True)
-def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_suggestion(request, _get_suggestion_for_user(request, pk))
+def suggestion_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _render_suggestion(request, access_suggestion(request.user, pk))
 
 
 @login_required
 @require_POST
-def suggestion_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = _get_suggestion_for_user(request, pk)
-    _require(request, "casework.reply_suggestion", suggestion)
+def suggestion_reply(request: AuthedRequest, pk: int) -> HttpResponse:
+    suggestion = access_suggestion(request.user, pk)
+    require_perm(request.user, "casework.reply_suggestion", suggestion)
     form = forms.ReplyForm(request.POST)
     if form.is_valid():
         try:
             services.suggestion_reply(
-                actor=_user(request), suggestion=suggestion, data=form.cleaned_data
+                actor=request.user, suggestion=suggestion, data=form.cleaned_data
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -470,14 +444,14 @@ def suggestion_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def suggestion_assess(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = _get_suggestion_for_user(request, pk)
-    _require(request, "casework.assess_suggestion", suggestion)
+def suggestion_assess(request: AuthedRequest, pk: int) -> HttpResponse:
+    suggestion = access_suggestion(request.user, pk)
+    require_perm(request.user, "casework.assess_suggestion", suggestion)
     form = forms.AssessForm(request.POST)
     if form.is_valid():
         try:
             services.suggestion_assess(
-                actor=_user(request), suggestion=suggestion, data=form.cleaned_data
+                actor=request.user, suggestion=suggestion, data=form.cleaned_data
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -487,18 +461,18 @@ def suggestion_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def suggestion_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = _get_suggestion_for_user(request, pk)
-    content = services.suggestion_document(actor=_user(request), suggestion=suggestion)
+def suggestion_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    suggestion = access_suggestion(request.user, pk)
+    content = services.suggestion_document(actor=request.user, suggestion=suggestion)
     return download(
         content, f"suggestion-{suggestion.year}-{suggestion.serial}.docx", DOCX_CONTENT_TYPE
     )
 
 
 @login_required
-def suggestion_print(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = _get_suggestion_for_user(request, pk)
-    services.record_view(actor=_user(request), obj=suggestion, label=suggestion.number, via="print")
+def suggestion_print(request: AuthedRequest, pk: int) -> HttpResponse:
+    suggestion = access_suggestion(request.user, pk)
+    services.record_view(actor=request.user, obj=suggestion, label=suggestion.number, via="print")
     return render(request, "casework/suggestion_print.html", {"s": suggestion})
 
 
@@ -507,19 +481,19 @@ def suggestion_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("casework.view_orders", raise_exception=True)
-def order_list(request: HttpRequest) -> HttpResponse:
-    orders = GuardianOrder.objects.for_user(_user(request)).select_related("issuer", "child")
+def order_list(request: AuthedRequest) -> HttpResponse:
+    orders = GuardianOrder.objects.for_user(request.user).select_related("issuer", "child")
     context = {"page": paginate(request, orders)}
     return render_list(request, "casework/order_list.html", "casework/_order_table.html", context)
 
 
 @login_required
 @permission_required("casework.issue_order", raise_exception=True)
-def order_create(request: HttpRequest) -> HttpResponse:
-    form = forms.OrderForm(request.POST or None, user=_user(request))
+def order_create(request: AuthedRequest) -> HttpResponse:
+    form = forms.OrderForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            order = services.guardian_order_issue(actor=_user(request), data=form.cleaned_data)
+            order = services.guardian_order_issue(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -530,9 +504,9 @@ def order_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_order(
-    request: HttpRequest, order: GuardianOrder, status: int = 200, form: Any = None
+    request: AuthedRequest, order: GuardianOrder, status: int = 200, form: Any = None
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     services.record_view(actor=user, obj=order, label=order.number)
     can_follow = user.has_perm("casework.record_followup", order)
     context = {
@@ -546,22 +520,20 @@ def _render_order(
 
 @login_required
 @permission_required("casework.view_orders", raise_exception=True)
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_order(request, _get_order_for_user(request, pk))
+def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _render_order(request, access_order(request.user, pk))
 
 
 @login_required
 @require_POST
-def followup_record(request: HttpRequest, pk: int, followup_pk: int) -> HttpResponse:
-    order = _get_order_for_user(request, pk)
-    _require(request, "casework.record_followup", order)
-    followup = get_object_or_404(FollowUp, pk=followup_pk, order=order)
+def followup_record(request: AuthedRequest, pk: int, followup_pk: int) -> HttpResponse:
+    order = access_order(request.user, pk)
+    require_perm(request.user, "casework.record_followup", order)
+    followup = access_followup(request.user, order, followup_pk)
     form = forms.FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            services.followup_record(
-                actor=_user(request), followup=followup, data=form.cleaned_data
-            )
+            services.followup_record(actor=request.user, followup=followup, data=form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -570,16 +542,16 @@ def followup_record(request: HttpRequest, pk: int, followup_pk: int) -> HttpResp
 
 
 @login_required
-def order_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _get_order_for_user(request, pk)
-    content = services.order_document(actor=_user(request), order=order)
+def order_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    order = access_order(request.user, pk)
+    content = services.order_document(actor=request.user, order=order)
     return download(content, f"order-{order.year}-{order.serial}.docx", DOCX_CONTENT_TYPE)
 
 
 @login_required
-def order_print(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _get_order_for_user(request, pk)
-    services.record_view(actor=_user(request), obj=order, label=order.number, via="print")
+def order_print(request: AuthedRequest, pk: int) -> HttpResponse:
+    order = access_order(request.user, pk)
+    services.record_view(actor=request.user, obj=order, label=order.number, via="print")
     context = {"order": order, "title": services.ORDER_TITLES[GuardianOrder.Kind(order.kind)]}
     return render(request, "casework/order_print.html", context)
 
@@ -589,14 +561,12 @@ def order_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("casework.change_settings", raise_exception=True)
-def settings_edit(request: HttpRequest) -> HttpResponse:
-    from weibao.casework.models import CaseworkSettings
-
+def settings_edit(request: AuthedRequest) -> HttpResponse:
     limits = CaseworkSettings.current()
     form = forms.SettingsForm(request.POST or None, instance=limits)
     if request.method == "POST" and form.is_valid():
         try:
-            services.settings_update(actor=_user(request), data=form.cleaned_data)
+            services.settings_update(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import timedelta
 
 from django.urls import reverse
@@ -15,7 +14,7 @@ from weibao.casework.models import Case, FollowUp, GuardianOrder, Referral, Sugg
 from weibao.core.contract import WaitingItem
 
 
-def waiting(user: User) -> Iterable[WaitingItem]:
+def waiting(user: User) -> list[WaitingItem]:
     if not (user.is_authenticated and works_with_data(user) and can_write(user)):
         return []
     today, now = timezone.localdate(), timezone.now()
@@ -32,6 +31,7 @@ def waiting(user: User) -> Iterable[WaitingItem]:
             _("Overdue: reports to accept"),
             to_accept.filter(accept_due_at__lt=now).count(),
             cases_url + "?status=filed",
+            overdue=True,
         )
     )
     due.append(WaitingItem(_("Reports to accept"), to_accept.count(), cases_url + "?status=filed"))
@@ -41,6 +41,7 @@ def waiting(user: User) -> Iterable[WaitingItem]:
             _("Overdue: feedback to reporting units"),
             feedback.filter(feedback_due__lt=today).count(),
             cases_url,
+            overdue=True,
         )
     )
     due.append(WaitingItem(_("Feedback due to reporting units"), feedback.count(), cases_url))
@@ -48,7 +49,10 @@ def waiting(user: User) -> Iterable[WaitingItem]:
     incoming = Referral.objects.filter(to_unit__in=orgs)
     overdue.append(
         WaitingItem(
-            _("Overdue: referrals to finish"), incoming.overdue(today).count(), referrals_url
+            _("Overdue: referrals to finish"),
+            incoming.overdue(today).count(),
+            referrals_url,
+            overdue=True,
         )
     )
     due.append(
@@ -71,6 +75,7 @@ def waiting(user: User) -> Iterable[WaitingItem]:
                 _("Escalated referrals past due"),
                 Referral.objects.overdue(today).exclude(escalated_at=None).count(),
                 reverse("casework:referral_list") + "?open=1",
+                overdue=True,
             )
         )
 
@@ -81,6 +86,7 @@ def waiting(user: User) -> Iterable[WaitingItem]:
             _("Overdue: replies to procuratorial suggestions"),
             suggestions.filter(reply_due__lt=today).count(),
             url,
+            overdue=True,
         )
     )
     due.append(WaitingItem(_("Replies to procuratorial suggestions"), suggestions.count(), url))
@@ -90,7 +96,12 @@ def waiting(user: User) -> Iterable[WaitingItem]:
     )
     url = reverse("casework:order_list")
     overdue.append(
-        WaitingItem(_("Overdue: follow-up visits on orders"), followups.overdue(today).count(), url)
+        WaitingItem(
+            _("Overdue: follow-up visits on orders"),
+            followups.overdue(today).count(),
+            url,
+            overdue=True,
+        )
     )
     due.append(
         WaitingItem(

@@ -3,10 +3,9 @@ education services under the same `rules` policy as the pages."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -15,19 +14,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from weibao.accounts.models import Division, Organisation, User
-from weibao.core.api import RulesPermission
+from weibao.accounts.models import Division, Organisation
+from weibao.core.api import RulesPermission, user_of
 from weibao.education import coverage, services
-from weibao.education.models import Session, TeachingCase, Term, Topic
+from weibao.education.access import access_term
+from weibao.education.forms import CoverageFilterForm
+from weibao.education.models import Session, TeachingCase, Topic
 from weibao.legalvp.models import Appointment
 from weibao.schools.models import School
 
 STATUS_HELP = "planned, held or cancelled"
-
-
-def _user(request: Request) -> User:
-    """The caller; RulesPermission has already refused anyone not signed in."""
-    return cast(User, request.user)
 
 
 # Sessions --------------------------------------------------------------------------------------
@@ -114,10 +110,10 @@ class SessionViewSet(
         return SessionSerializer
 
     def get_queryset(self) -> QuerySet[Session]:
-        sessions = Session.objects.for_user(_user(self.request))
+        sessions = Session.objects.for_user(user_of(self.request))
         term_id = self.request.query_params.get("term")
         if term_id and self.action == "list":
-            term = get_object_or_404(Term, pk=term_id) if term_id.isdigit() else None
+            term = access_term(user_of(self.request), term_id) if term_id.isdigit() else None
             sessions = sessions.in_term(term) if term else sessions.none()
         return sessions.select_related("school__organisation", "division").prefetch_related(
             "topics", "cases"
@@ -130,7 +126,7 @@ class SessionViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        session = services.session_create(actor=_user(request), data=serializer.validated_data)
+        session = services.session_create(actor=user_of(request), data=serializer.validated_data)
         return self._read(session, status=201)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -138,12 +134,12 @@ class SessionViewSet(
         serializer = self.get_serializer(data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
         services.session_update(
-            actor=_user(request), session=session, data=serializer.validated_data
+            actor=user_of(request), session=session, data=serializer.validated_data
         )
         return self._read(session)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.session_delete(actor=_user(request), session=self.get_object())
+        services.session_delete(actor=user_of(request), session=self.get_object())
         return Response(status=204)
 
 
@@ -168,8 +164,6 @@ class CoverageViewSet(viewsets.ViewSet):
         responses={200: OpenApiTypes.OBJECT},
     )
     def list(self, request: Request) -> Response:
-        from weibao.education.forms import CoverageFilterForm
-
         form = CoverageFilterForm(request.query_params or None)
         term, filters = form.chosen()
         if form.is_bound and form.errors:
@@ -297,7 +291,7 @@ class TeachingCaseViewSet(
         return TeachingCaseSerializer
 
     def get_queryset(self) -> QuerySet[TeachingCase]:
-        return TeachingCase.objects.for_user(_user(self.request)).prefetch_related("topics")
+        return TeachingCase.objects.for_user(user_of(self.request)).prefetch_related("topics")
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         cases = super().filter_queryset(queryset)
@@ -314,7 +308,7 @@ class TeachingCaseViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         confirmed = data.pop("confirm", False)
-        case = services.case_propose(actor=_user(request), data=data, confirmed=confirmed)
+        case = services.case_propose(actor=user_of(request), data=data, confirmed=confirmed)
         return self._read(case, status=201)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -323,7 +317,7 @@ class TeachingCaseViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         confirmed = data.pop("confirm", False)
-        services.case_update(actor=_user(request), case=case, data=data, confirmed=confirmed)
+        services.case_update(actor=user_of(request), case=case, data=data, confirmed=confirmed)
         return self._read(case)
 
     @action(detail=True, methods=["post"])
@@ -333,7 +327,7 @@ class TeachingCaseViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.case_decide(
-            actor=_user(request),
+            actor=user_of(request),
             case=case,
             publish=serializer.validated_data["publish"],
             note=serializer.validated_data.get("note", ""),

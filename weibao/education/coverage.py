@@ -29,7 +29,9 @@ from weibao.accounts.models import Division, Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.education.models import CoverageRule, Session, SessionQuerySet, Term, Topic
+from weibao.education.services._common import check_purpose
 from weibao.kit import spreadsheets
+from weibao.kit.guards import require_perm
 from weibao.lib import divisions as division_codes
 from weibao.schools.models import School
 
@@ -375,9 +377,7 @@ def export_bytes(report: CoverageReport) -> bytes:
 
 def coverage_export(*, actor: User, report: CoverageReport, purpose: str) -> bytes:
     """The report as Excel; the export, its purpose and filters are recorded."""
-    from weibao.education.services import _require, check_purpose
-
-    _require(actor.has_perm("education.export_coverage"))
+    require_perm(actor, "education.export_coverage")
     purpose = check_purpose(purpose)
     content = export_bytes(report)
     record(

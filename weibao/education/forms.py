@@ -15,6 +15,7 @@ from weibao.core.services import extension_of, validate_upload
 from weibao.education.coverage import CoverageFilters
 from weibao.education.models import CoverageRule, Session, TeachingCase, Term, Topic
 from weibao.education.policy import manages_education
+from weibao.education.services.cases import case_search
 from weibao.legalvp.models import Appointment
 from weibao.schools.models import School
 
@@ -304,8 +305,6 @@ class CaseFilterForm(forms.Form):
         self.fields["topic"].queryset = Topic.objects.all()  # type: ignore[attr-defined]
 
     def filter(self, cases: QuerySet[TeachingCase]) -> QuerySet[TeachingCase]:
-        from weibao.education.services import case_search
-
         if not self.is_bound:
             return cases
         if not self.is_valid():

@@ -17,20 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
+from weibao.accounts.policy import in_education_bureau, is_county_coordinator, is_member
 
 MAX_SESSION_HOURS = Decimal(8)
 
-
-def _sees_all(user: User) -> bool:
-    from weibao.education.policy import sees_all_sessions
-
-    return bool(sees_all_sessions(user))
-
-
-def _member(user: User) -> bool:
-    from weibao.accounts.policy import is_member
-
-    return bool(is_member(user))
+# Who sees every session (the scope of `Session.objects.for_user`); policy.py builds on it.
+sees_all_sessions = is_county_coordinator | in_education_bureau
 
 
 # Terms and the coverage rule -----------------------------------------------------------------
@@ -73,11 +65,12 @@ class Term(models.Model):
     @property
     def rule(self) -> CoverageRule:
         """The rule in force: the newest row, or the county default when none was set."""
-        rules = getattr(self, "_rules_cache", None)
+        # prefetch_related("rules") (the terms page) answers without a query per term.
+        rules = getattr(self, "_prefetched_objects_cache", {}).get("rules")
         if rules is None:
             latest = self.rules.order_by("-set_at", "-id").first()
         else:
-            latest = rules[0] if rules else None
+            latest = max(rules, key=lambda rule: (rule.set_at, rule.pk), default=None)
         return latest or CoverageRule(term=self)
 
 
@@ -150,9 +143,7 @@ class TeachingCaseQuerySet(models.QuerySet["TeachingCase"]):
     def for_user(self, user: User) -> TeachingCaseQuerySet:
         """Published cases for every member; proposed and rejected ones for the proposing unit
         and the county coordinators."""
-        from weibao.accounts.policy import is_county_coordinator
-
-        if not _member(user):
+        if not is_member(user):
             return self.none()
         if is_county_coordinator(user):
             return self.all()
@@ -242,9 +233,9 @@ class SessionQuerySet(models.QuerySet["Session"]):
         """The bureau and coordinators see all; a school its own; the unit that recorded a
         session, the speaker's unit and a legal vice-principal's sending body see it; a township
         or police station the sessions held in its division."""
-        if not _member(user):
+        if not is_member(user):
             return self.none()
-        if _sees_all(user):
+        if sees_all_sessions(user):
             return self.all()
         scope = user.scope
         if scope.empty:

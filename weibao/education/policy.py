@@ -23,8 +23,9 @@ from weibao.accounts.policy import (
     is_member,
     works_with_data,
 )
+from weibao.education.models import Session, TeachingCase, sees_all_sessions
+from weibao.kit.access import in_scope
 
-sees_all_sessions = is_county_coordinator | in_education_bureau
 manages_education = is_county_coordinator | (in_education_bureau & can_write)
 records_sessions = can_write
 
@@ -33,8 +34,6 @@ records_sessions = can_write
 def may_change_session(user: User, session: object) -> bool:
     """The bureau and coordinators change any session; a unit the sessions it recorded or
     those at its own school."""
-    from weibao.education.models import Session
-
     if not isinstance(session, Session) or not can_write(user):
         return False
     if manages_education(user):
@@ -47,27 +46,21 @@ def may_change_session(user: User, session: object) -> bool:
 
 @rules.predicate
 def sees_session(user: User, session: object) -> bool:
-    from weibao.education.models import Session
-
     if not isinstance(session, Session):
         return False
-    return Session.objects.for_user(user).filter(pk=session.pk).exists()
+    return in_scope(user, session, Session.objects.for_user)
 
 
 @rules.predicate
 def sees_case(user: User, case: object) -> bool:
-    from weibao.education.models import TeachingCase
-
     if not isinstance(case, TeachingCase):
         return False
-    return TeachingCase.objects.for_user(user).filter(pk=case.pk).exists()
+    return in_scope(user, case, TeachingCase.objects.for_user)
 
 
 @rules.predicate
 def may_change_case(user: User, case: object) -> bool:
     """Coordinators edit any case; the proposing unit its own until it is published."""
-    from weibao.education.models import TeachingCase
-
     if not isinstance(case, TeachingCase) or not can_write(user):
         return False
     if is_county_coordinator(user):

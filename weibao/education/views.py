@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weibao.accounts.models import User
+from weibao.accounts.http import AuthedRequest
 from weibao.core.forms import AttachmentForm
 from weibao.core.models import Attachment
 from weibao.core.services import attachment_store
 from weibao.education import coverage as coverage_module
 from weibao.education import services
+from weibao.education.access import access_case, access_session, access_term, access_topic
 from weibao.education.forms import (
     CaseDecisionForm,
     CaseFilterForm,
@@ -36,42 +36,10 @@ from weibao.education.forms import (
 from weibao.education.models import Session, TeachingCase, Term, Topic
 from weibao.kit import spreadsheets
 from weibao.kit.forms import apply_errors
+from weibao.kit.guards import require_perm
 from weibao.kit.pages import download, paginate, render_list
 
 IMPORT_ERRORS_SESSION_KEY = "education_import_errors"
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the views are all behind login_required)."""
-    return cast(User, request.user)
-
-
-def _get_session_for_user(request: HttpRequest, pk: int) -> Session:
-    sessions = Session.objects.for_user(_user(request)).select_related(
-        "school__organisation", "division", "organiser", "speaker_unit", "appointment__person",
-        "duty_record",
-    )  # fmt: skip
-    return get_object_or_404(sessions, pk=pk)
-
-
-def _get_case_for_user(request: HttpRequest, pk: int) -> TeachingCase:
-    cases = TeachingCase.objects.for_user(_user(request)).select_related(
-        "proposing_unit", "proposed_by", "approver"
-    )
-    return get_object_or_404(cases, pk=pk)
-
-
-def _get_term(pk: int) -> Term:
-    return get_object_or_404(Term, pk=pk)
-
-
-def _get_topic(pk: int) -> Topic:
-    return get_object_or_404(Topic, pk=pk)
-
-
-def _require(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _status(form: Any) -> int:
@@ -83,9 +51,9 @@ def _status(form: Any) -> int:
 
 @login_required
 @permission_required("education.view_sessions", raise_exception=True)
-def session_list(request: HttpRequest) -> HttpResponse:
-    form = SessionFilterForm(request.GET or None, user=_user(request))
-    sessions = form.filter(Session.objects.for_user(_user(request)))
+def session_list(request: AuthedRequest) -> HttpResponse:
+    form = SessionFilterForm(request.GET or None, user=request.user)
+    sessions = form.filter(Session.objects.for_user(request.user))
     sessions = sessions.select_related(
         "school__organisation", "division", "speaker_unit"
     ).prefetch_related("topics")
@@ -97,11 +65,11 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("education.add_session", raise_exception=True)
-def session_create(request: HttpRequest) -> HttpResponse:
-    form = SessionForm(request.POST or None, user=_user(request))
+def session_create(request: AuthedRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(actor=_user(request), data=form.service_data())
+            session = services.session_create(actor=request.user, data=form.service_data())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -110,12 +78,12 @@ def session_create(request: HttpRequest) -> HttpResponse:
     return render(request, "education/session_form.html", {"form": form}, status=_status(form))
 
 
-def _render_session(request: HttpRequest, session: Session, upload: Any = None) -> HttpResponse:
+def _render_session(request: AuthedRequest, session: Session, upload: Any = None) -> HttpResponse:
     can_change = request.user.has_perm("education.change_session", session)
     context = {
         "session": session,
         "topics": session.topics.all(),
-        "cases": TeachingCase.objects.for_user(_user(request)).filter(sessions=session),
+        "cases": TeachingCase.objects.for_user(request.user).filter(sessions=session),
         "attachments": Attachment.objects.for_owner(session).order_by("created_at"),
         "can_change": can_change,
         "upload_form": upload or (AttachmentForm() if can_change else None),
@@ -126,19 +94,19 @@ def _render_session(request: HttpRequest, session: Session, upload: Any = None) 
 
 @login_required
 @permission_required("education.view_sessions", raise_exception=True)
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_session(request, _get_session_for_user(request, pk))
+def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _render_session(request, access_session(request.user, pk))
 
 
 @login_required
 @permission_required("education.view_sessions", raise_exception=True)
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
-    _require(request, "education.change_session", session)
-    form = SessionForm(request.POST or None, instance=session, user=_user(request))
+def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = access_session(request.user, pk)
+    require_perm(request.user, "education.change_session", session)
+    form = SessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_update(actor=_user(request), session=session, data=form.service_data())
+            services.session_update(actor=request.user, session=session, data=form.service_data())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -151,10 +119,10 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("education.view_sessions", raise_exception=True)
-def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _get_session_for_user(request, pk)
-    _require(request, "education.change_session", session)
-    services.session_delete(actor=_user(request), session=session)
+def session_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = access_session(request.user, pk)
+    require_perm(request.user, "education.change_session", session)
+    services.session_delete(actor=request.user, session=session)
     messages.success(request, _("The session was deleted."))
     return redirect("education:session_list")
 
@@ -162,13 +130,13 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("education.view_sessions", raise_exception=True)
-def session_attach(request: HttpRequest, pk: int) -> HttpResponse:
+def session_attach(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a photo or the sign-in sheet."""
-    session = _get_session_for_user(request, pk)
-    _require(request, "education.change_session", session)
+    session = access_session(request.user, pk)
+    require_perm(request.user, "education.change_session", session)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        attachment_store(actor=_user(request), upload=form.cleaned_data["file"], owner=session)
+        attachment_store(actor=request.user, upload=form.cleaned_data["file"], owner=session)
         messages.success(request, _("The file was attached."))
         return redirect(session)
     return _render_session(request, session, upload=form)
@@ -176,14 +144,14 @@ def session_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("education.import_sessions", raise_exception=True)
-def session_import(request: HttpRequest) -> HttpResponse:
+def session_import(request: AuthedRequest) -> HttpResponse:
     """Upload a term's sessions of one school; on errors show them all (nothing is written)."""
-    form = SessionImportForm(request.POST or None, request.FILES or None, user=_user(request))
+    form = SessionImportForm(request.POST or None, request.FILES or None, user=request.user)
     report = None
     if request.method == "POST" and form.is_valid():
         try:
             report = services.sessions_import(
-                actor=_user(request),
+                actor=request.user,
                 upload=form.cleaned_data["file"],
                 term=form.cleaned_data["term"],
                 school=form.cleaned_data["school"],
@@ -208,7 +176,7 @@ def session_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("education.import_sessions", raise_exception=True)
-def session_import_errors(request: HttpRequest) -> HttpResponse:
+def session_import_errors(request: AuthedRequest) -> HttpResponse:
     rows = request.session.get(IMPORT_ERRORS_SESSION_KEY)
     if not rows:
         messages.info(request, _("There are no import errors to download."))
@@ -223,7 +191,7 @@ def session_import_errors(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("education.import_sessions", raise_exception=True)
-def session_template(request: HttpRequest) -> HttpResponse:
+def session_template(request: AuthedRequest) -> HttpResponse:
     return download(
         services.sessions_template(),
         "law-education-sessions-template.xlsx",
@@ -236,7 +204,7 @@ def session_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("education.view_coverage", raise_exception=True)
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthedRequest) -> HttpResponse:
     form = CoverageFilterForm(request.GET or None)
     term, filters = form.chosen()
     report = coverage_module.coverage_report(term, filters) if term is not None else None
@@ -251,7 +219,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("education.export_coverage", raise_exception=True)
-def coverage_export(request: HttpRequest) -> HttpResponse:
+def coverage_export(request: AuthedRequest) -> HttpResponse:
     """Ask the purpose, then download the coverage (the page's filters, from the query)."""
     filter_form = CoverageFilterForm(request.GET or None)
     term, filters = filter_form.chosen()
@@ -263,7 +231,7 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
         report = coverage_module.coverage_report(term, filters)
         try:
             content = coverage_module.coverage_export(
-                actor=_user(request), report=report, purpose=form.cleaned_data["purpose"]
+                actor=request.user, report=report, purpose=form.cleaned_data["purpose"]
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -282,15 +250,15 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("education.view_coverage", raise_exception=True)
-def term_list(request: HttpRequest) -> HttpResponse:
+def term_list(request: AuthedRequest) -> HttpResponse:
     can_manage = request.user.has_perm("education.manage_terms")
     form = TermForm(request.POST or None) if can_manage else None
     if request.method == "POST":
-        _require(request, "education.manage_terms")
+        require_perm(request.user, "education.manage_terms")
         assert form is not None
         if form.is_valid():
             try:
-                services.term_create(actor=_user(request), data=form.cleaned_data)
+                services.term_create(actor=request.user, data=form.cleaned_data)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -303,8 +271,8 @@ def term_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("education.manage_terms", raise_exception=True)
-def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    term = _get_term(pk)
+def term_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    term = access_term(request.user, pk)
     form = TermForm(request.POST or None, instance=term)
     rule = term.rule
     rule_form = CoverageRuleForm(
@@ -316,7 +284,7 @@ def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.term_update(actor=_user(request), term=term, data=form.cleaned_data)
+            services.term_update(actor=request.user, term=term, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -329,12 +297,12 @@ def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("education.manage_terms", raise_exception=True)
-def rule_set(request: HttpRequest, pk: int) -> HttpResponse:
-    term = _get_term(pk)
+def rule_set(request: AuthedRequest, pk: int) -> HttpResponse:
+    term = access_term(request.user, pk)
     rule_form = CoverageRuleForm(request.POST)
     if rule_form.is_valid():
         try:
-            services.coverage_rule_set(actor=_user(request), term=term, data=rule_form.cleaned_data)
+            services.coverage_rule_set(actor=request.user, term=term, data=rule_form.cleaned_data)
         except ValidationError as exc:
             apply_errors(rule_form, exc)
         else:
@@ -346,15 +314,15 @@ def rule_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("education.view_sessions", raise_exception=True)
-def topic_list(request: HttpRequest) -> HttpResponse:
+def topic_list(request: AuthedRequest) -> HttpResponse:
     can_manage = request.user.has_perm("education.manage_topics")
     form = TopicForm(request.POST or None) if can_manage else None
     if request.method == "POST":
-        _require(request, "education.manage_topics")
+        require_perm(request.user, "education.manage_topics")
         assert form is not None
         if form.is_valid():
             try:
-                services.topic_create(actor=_user(request), data=form.cleaned_data)
+                services.topic_create(actor=request.user, data=form.cleaned_data)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -366,12 +334,12 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("education.manage_topics", raise_exception=True)
-def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = _get_topic(pk)
+def topic_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    topic = access_topic(request.user, pk)
     form = TopicForm(request.POST or None, instance=topic)
     if request.method == "POST" and form.is_valid():
         try:
-            services.topic_update(actor=_user(request), topic=topic, data=form.cleaned_data)
+            services.topic_update(actor=request.user, topic=topic, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -386,16 +354,16 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("education.view_cases", raise_exception=True)
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
-    cases = form.filter(TeachingCase.objects.for_user(_user(request)))
+    cases = form.filter(TeachingCase.objects.for_user(request.user))
     cases = cases.select_related("proposing_unit").prefetch_related("topics")
     context = {"form": form, "page": paginate(request, cases)}
     return render_list(request, "education/case_list.html", "education/_case_table.html", context)
 
 
 def _case_form_response(
-    request: HttpRequest, form: CaseForm, case: TeachingCase | None, warnings: list[str]
+    request: AuthedRequest, form: CaseForm, case: TeachingCase | None, warnings: list[str]
 ) -> HttpResponse:
     context = {"form": form, "case": case, "warnings": warnings}
     return render(request, "education/case_form.html", context, status=_status(form))
@@ -403,13 +371,13 @@ def _case_form_response(
 
 @login_required
 @permission_required("education.propose_case", raise_exception=True)
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthedRequest) -> HttpResponse:
     form = CaseForm(request.POST or None)
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_propose(
-                actor=_user(request),
+                actor=request.user,
                 data=form.service_data(),
                 confirmed=form.cleaned_data["confirm"],
             )
@@ -424,7 +392,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return _case_form_response(request, form, None, warnings)
 
 
-def _render_case(request: HttpRequest, case: TeachingCase, **forms: Any) -> HttpResponse:
+def _render_case(request: AuthedRequest, case: TeachingCase, **forms: Any) -> HttpResponse:
     can_change = request.user.has_perm("education.change_case", case)
     can_decide = (
         request.user.has_perm("education.approve_case", case)
@@ -443,21 +411,21 @@ def _render_case(request: HttpRequest, case: TeachingCase, **forms: Any) -> Http
 
 @login_required
 @permission_required("education.view_cases", raise_exception=True)
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, _get_case_for_user(request, pk))
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _render_case(request, access_case(request.user, pk))
 
 
 @login_required
 @permission_required("education.view_cases", raise_exception=True)
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
-    _require(request, "education.change_case", case)
+def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = access_case(request.user, pk)
+    require_perm(request.user, "education.change_case", case)
     form = CaseForm(request.POST or None, instance=case)
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.case_update(
-                actor=_user(request),
+                actor=request.user,
                 case=case,
                 data=form.service_data(),
                 confirmed=form.cleaned_data["confirm"],
@@ -476,14 +444,14 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("education.view_cases", raise_exception=True)
-def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
-    _require(request, "education.approve_case", case)
+def case_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = access_case(request.user, pk)
+    require_perm(request.user, "education.approve_case", case)
     form = CaseDecisionForm(request.POST)
     if form.is_valid():
         try:
             services.case_decide(
-                actor=_user(request),
+                actor=request.user,
                 case=case,
                 publish=form.cleaned_data["publish"],
                 note=form.cleaned_data["note"],
@@ -499,12 +467,12 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("education.view_cases", raise_exception=True)
-def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
-    _require(request, "education.change_case", case)
+def case_attach(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = access_case(request.user, pk)
+    require_perm(request.user, "education.change_case", case)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        attachment_store(actor=_user(request), upload=form.cleaned_data["file"], owner=case)
+        attachment_store(actor=request.user, upload=form.cleaned_data["file"], owner=case)
         messages.success(request, _("The file was attached."))
         return redirect(case)
     return _render_case(request, case, upload_form=form)

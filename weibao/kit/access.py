@@ -31,7 +31,9 @@ def fetch(queryset: QuerySet[M], pk: Any, *, user: Any, for_update: bool = False
     """The object `pk` of `queryset` (already filtered by `for_user(user)`), marked as fetched
     for `user`; Http404 when it is not there or `pk` is not a valid key."""
     if for_update:
-        queryset = queryset.select_for_update()
+        # Lock the row itself, not the optional rows joined for display (PostgreSQL refuses
+        # FOR UPDATE on the nullable side of an outer join).
+        queryset = queryset.select_for_update(of=("self",))
     try:
         obj = queryset.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError, OverflowError) as exc:

@@ -3,28 +3,22 @@ legalvp services under the same `rules` policy as the pages."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Organisation, User
-from weibao.core.api import RulesPermission
+from weibao.core.api import RulesPermission, user_of
 from weibao.legalvp import services
+from weibao.legalvp.access import access_appointment
 from weibao.legalvp.models import Appointment, AppointmentSchool, DutyRecord
 from weibao.schools.models import School
-
-
-def _user(request: Request) -> User:
-    """The caller; RulesPermission has already refused anyone not signed in."""
-    return cast(User, request.user)
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -107,7 +101,7 @@ class AppointmentViewSet(
     def get_queryset(self) -> QuerySet[Appointment]:
         links = AppointmentSchool.objects.order_by("school__organisation__name")
         return (
-            Appointment.objects.for_user(_user(self.request))
+            Appointment.objects.for_user(user_of(self.request))
             .with_law_hours(timezone.localdate().year)
             .select_related("person")
             .prefetch_related(Prefetch("school_links", queryset=links))
@@ -122,7 +116,7 @@ class AppointmentViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         appointment = services.appointment_create(
-            actor=_user(request), data=serializer.validated_data
+            actor=user_of(request), data=serializer.validated_data
         )
         return self._read(appointment, status=201)
 
@@ -134,7 +128,7 @@ class AppointmentViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         new = services.appointment_renew(
-            actor=_user(request),
+            actor=user_of(request),
             appointment=appointment,
             term_start=data.get("term_start"),
             term_end=data.get("term_end"),
@@ -148,7 +142,7 @@ class AppointmentViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.appointment_end(
-            actor=_user(request),
+            actor=user_of(request),
             appointment=appointment,
             ended_on=serializer.validated_data.get("ended_on"),
             reason=serializer.validated_data.get("reason", ""),
@@ -185,17 +179,14 @@ class DutyRecordViewSet(
     filterset_fields = ["appointment", "school", "kind"]
 
     def get_queryset(self) -> QuerySet[DutyRecord]:
-        return DutyRecord.objects.for_user(_user(self.request))
+        return DutyRecord.objects.for_user(user_of(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        visible = Appointment.objects.for_user(_user(request))
-        appointment = get_object_or_404(visible, pk=data.pop("appointment").pk)
-        if not request.user.has_perm("legalvp.add_dutyrecord", appointment):
-            raise PermissionDenied
-        duty = services.duty_record_add(actor=_user(request), appointment=appointment, data=data)
+        appointment = access_appointment(user_of(request), data.pop("appointment").pk)
+        duty = services.duty_record_add(actor=user_of(request), appointment=appointment, data=data)
         return Response(self.get_serializer(duty).data, status=201)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
+from weibao.accounts.policy import in_school
 from weibao.legalvp.models import (
     COVERED_SCHOOL_KINDS,
     Appointment,
@@ -203,7 +204,7 @@ class EvaluationForm(forms.Form):
         kwargs.setdefault("initial", {"year": timezone.localdate().year})
         super().__init__(data, **kwargs)
         schools = appointment.schools.select_related("organisation")
-        if user.organisation.is_school and not user.is_county_wide:
+        if in_school(user):
             schools = schools.filter(organisation=user.organisation)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
 

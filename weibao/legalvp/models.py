@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
+from weibao.accounts.policy import in_education_bureau, is_county_coordinator, is_member
 from weibao.people.models import Person
 from weibao.schools.models import School
 
@@ -33,6 +34,10 @@ ENDING_SOON_DAYS = 60
 SERIAL_PREFIX = getattr(settings, "LEGALVP_SERIAL_PREFIX", "乐教法聘")
 # School kinds the rules cover: kindergartens have no legal vice-principal.
 COVERED_SCHOOL_KINDS = tuple(k for k in School.Kind.values if k != School.Kind.KINDERGARTEN)
+
+# Who sees every appointment, duty record and evaluation (the `for_user` scope); policy.py
+# builds on it.
+sees_all_appointments = is_county_coordinator | in_education_bureau
 
 
 def default_term_end(start: date) -> date:
@@ -69,18 +74,6 @@ def law_education_hours_expression(year: int, outer: str = "pk") -> models.Expre
     )
 
 
-def _sees_all(user: User) -> bool:
-    from weibao.legalvp.policy import sees_all_appointments
-
-    return bool(sees_all_appointments(user))
-
-
-def _member(user: User) -> bool:
-    from weibao.accounts.policy import is_member
-
-    return bool(is_member(user))
-
-
 class SerialCounter(models.Model):
     """The last serial number given in a year; locked while the next one is taken."""
 
@@ -99,9 +92,9 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def for_user(self, user: User) -> AppointmentQuerySet:
         """The bureau and coordinators see all; a sending body its appointees; a school the
         appointments at it; an appointee their own; everyone else nothing."""
-        if not _member(user):
+        if not is_member(user):
             return self.none()
-        if _sees_all(user):
+        if sees_all_appointments(user):
             return self.all()
         scope = user.scope
         at_school = AppointmentSchool.objects.filter(scope.q("school__organisation")).values(
@@ -282,9 +275,9 @@ class DutyRecordQuerySet(models.QuerySet["DutyRecord"]):
     def for_user(self, user: User) -> DutyRecordQuerySet:
         """The bureau and coordinators see all; a sending body its appointees' records; a school
         the records at it; an appointee their own."""
-        if not _member(user):
+        if not is_member(user):
             return self.none()
-        if _sees_all(user):
+        if sees_all_appointments(user):
             return self.all()
         scope = user.scope
         return self.filter(
@@ -352,9 +345,9 @@ class EvaluationQuerySet(models.QuerySet["Evaluation"]):
     def for_user(self, user: User) -> EvaluationQuerySet:
         """The bureau and coordinators see all; a sending body its appointees' evaluations (it
         counts them in its own appraisal); a school its own; an appointee their own."""
-        if not _member(user):
+        if not is_member(user):
             return self.none()
-        if _sees_all(user):
+        if sees_all_appointments(user):
             return self.all()
         scope = user.scope
         return self.filter(

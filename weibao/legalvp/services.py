@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 
 from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
-from weibao.audit.services import diff, record
+from weibao.audit.services import diff, record, snapshot
 from weibao.kit import crypto
 from weibao.kit.documents import OfficialDocument, chinese_date, render
+from weibao.kit.guards import raise_if, require, require_perm
 from weibao.kit.spreadsheets import workbook_bytes
 from weibao.legalvp.models import (
+    COVERED_SCHOOL_KINDS,
     MAX_HOURS_PER_RECORD,
     MAX_SCHOOLS_PER_PERSON,
     MIN_LAW_HOURS,
@@ -36,6 +38,7 @@ from weibao.legalvp.models import (
     default_term_end,
     law_education_hours_expression,
 )
+from weibao.legalvp.policy import manages_appointments
 from weibao.lib import idnumber
 from weibao.people import services as people_services
 from weibao.people.models import Person
@@ -55,11 +58,6 @@ APPOINTMENT_FIELDS = (
 )
 DUTY_FIELDS = ("school", "kind", "date", "hours", "notes")
 MIN_PURPOSE_LENGTH = 4
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _repr(appointment: Appointment) -> str:
@@ -192,7 +190,7 @@ def _save_new_appointment(
     Person.objects.select_for_update().filter(pk=appointment.person.pk).first()
     errors: dict[str, list[str]] = {}
     _check_schools(appointment.person, schools, errors)
-    _raise_if(errors)
+    raise_if(errors)
     appointment.serial_year = appointment.issued_on.year
     appointment.serial_no = _next_serial(appointment.serial_year)
     appointment.created_by = actor
@@ -208,6 +206,7 @@ def appointment_create(*, actor: User, data: Mapping[str, Any]) -> Appointment:
     """Appoint a legal vice-principal: the person (found by ID number, or registered), the
     sending body, the schools (the person's active schools in all at most two), the term (three
     years by default) and a serial number of the year the letter is issued."""
+    require_perm(actor, "legalvp.manage_appointments")
     errors: dict[str, list[str]] = {}
     sending_unit: Organisation | None = data.get("sending_unit")
     appointing_unit: Organisation | None = data.get("appointing_unit") or actor.organisation
@@ -220,7 +219,7 @@ def appointment_create(*, actor: User, data: Mapping[str, Any]) -> Appointment:
     with transaction.atomic():
         person = _person_for(actor, data, errors)
         _check_schools(person, schools, errors)
-        _raise_if(errors)
+        raise_if(errors)
         assert person is not None and start is not None and end is not None
         appointment = Appointment(
             person=person,
@@ -234,7 +233,7 @@ def appointment_create(*, actor: User, data: Mapping[str, Any]) -> Appointment:
             term_end=end,
             issued_on=data.get("issued_on") or timezone.localdate(),
         )
-        _raise_if(errors)
+        raise_if(errors)
         _save_new_appointment(actor, appointment, schools)
         record(
             AuditEvent.Action.CREATE,
@@ -271,6 +270,7 @@ def appointment_renew(
 ) -> Appointment:
     """Renew for a new term: the old appointment becomes "renewed", a new one follows it with
     its own serial number. By default the new term starts the day after the old one ends."""
+    require_perm(actor, "legalvp.manage_appointments")
     if appointment.status != Appointment.Status.ACTIVE:
         raise ValidationError({"status": [_("Only an active appointment can be renewed.")]})
     start = term_start or (appointment.term_end + timedelta(days=1))
@@ -282,8 +282,8 @@ def appointment_renew(
         errors.setdefault("term_start", []).append(
             _("The new term must start after the current one started.")
         )
-    _raise_if(errors)
-    with transaction.atomic():
+    raise_if(errors)
+    with transaction.atomic(durable=True):
         old = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if old.status != Appointment.Status.ACTIVE:
             raise ValidationError({"status": [_("Only an active appointment can be renewed.")]})
@@ -333,13 +333,14 @@ def appointment_end(
     *, actor: User, appointment: Appointment, ended_on: date | None = None, reason: str = ""
 ) -> Appointment:
     """End an appointment early (or record that its term ran out)."""
+    require_perm(actor, "legalvp.manage_appointments")
     if appointment.status != Appointment.Status.ACTIVE:
         raise ValidationError({"status": [_("This appointment has already ended.")]})
     ended_on = ended_on or timezone.localdate()
     if ended_on < appointment.term_start:
         raise ValidationError({"ended_on": [_("The end cannot be before the term starts.")]})
-    before = {name: getattr(appointment, name) for name in APPOINTMENT_FIELDS}
-    with transaction.atomic():
+    before = snapshot(appointment, APPOINTMENT_FIELDS)
+    with transaction.atomic(durable=True):
         appointment.status = Appointment.Status.ENDED
         appointment.ended_on = ended_on
         appointment.save(update_fields=["status", "ended_on"])
@@ -355,7 +356,9 @@ def appointment_end(
 
 
 def appointments_end_expired(*, on: date | None = None) -> int:
-    """Mark active appointments whose term is over as ended; safe to run again."""
+    """Mark active appointments whose term is over as ended; safe to run again.
+
+    Called by the scheduler only (tasks.legalvp_end_expired): there is no actor to check."""
     on = on or timezone.localdate()
     count = 0
     for appointment in Appointment.objects.filter(
@@ -418,14 +421,11 @@ def _apply_duty(record_: DutyRecord, data: Mapping[str, Any], errors: dict[str, 
             )
 
 
-def duty_record_add(
-    *, actor: User, appointment: Appointment, data: Mapping[str, Any]
-) -> DutyRecord:
-    """Record a duty performed at one of the appointment's schools."""
+def _duty_add(*, actor: User, appointment: Appointment, data: Mapping[str, Any]) -> DutyRecord:
     duty = DutyRecord(appointment=appointment, recorded_by=actor)
     errors: dict[str, list[str]] = {}
     _apply_duty(duty, data, errors)
-    _raise_if(errors)
+    raise_if(errors)
     with transaction.atomic():
         duty.full_clean()
         duty.save()
@@ -440,12 +440,12 @@ def duty_record_add(
     return duty
 
 
-def duty_record_update(*, actor: User, duty: DutyRecord, data: Mapping[str, Any]) -> DutyRecord:
-    before = {name: getattr(duty, name) for name in DUTY_FIELDS}
+def _duty_update(*, actor: User, duty: DutyRecord, data: Mapping[str, Any]) -> DutyRecord:
+    before = snapshot(duty, DUTY_FIELDS)
     errors: dict[str, list[str]] = {}
     try:
         _apply_duty(duty, data, errors)
-        _raise_if(errors)
+        raise_if(errors)
         with transaction.atomic():
             duty.full_clean()
             duty.save()
@@ -464,7 +464,8 @@ def duty_record_update(*, actor: User, duty: DutyRecord, data: Mapping[str, Any]
     return duty
 
 
-def duty_record_delete(*, actor: User, duty: DutyRecord) -> None:
+def _duty_delete(*, actor: User, duty: DutyRecord) -> None:
+    """Delete a duty record (nothing to validate: the audit event keeps what it said)."""
     with transaction.atomic():
         record(
             AuditEvent.Action.DELETE,
@@ -474,6 +475,49 @@ def duty_record_delete(*, actor: User, duty: DutyRecord) -> None:
             changes={name: [str(getattr(duty, name)), None] for name in DUTY_FIELDS},
         )
         duty.delete()
+
+
+def duty_record_add(
+    *, actor: User, appointment: Appointment, data: Mapping[str, Any]
+) -> DutyRecord:
+    """Record a duty performed at one of the appointment's schools (the appointee, or the
+    bureau)."""
+    require_perm(actor, "legalvp.add_dutyrecord", appointment)
+    return _duty_add(actor=actor, appointment=appointment, data=data)
+
+
+def duty_record_update(*, actor: User, duty: DutyRecord, data: Mapping[str, Any]) -> DutyRecord:
+    require_perm(actor, "legalvp.add_dutyrecord", duty.appointment)
+    return _duty_update(actor=actor, duty=duty, data=data)
+
+
+def duty_record_delete(*, actor: User, duty: DutyRecord) -> None:
+    require_perm(actor, "legalvp.add_dutyrecord", duty.appointment)
+    _duty_delete(actor=actor, duty=duty)
+
+
+# The duty record a law-education session writes. The education session services call these
+# inside their own transaction (so they are not durable); the actor is the one who records the
+# session, who may not record duties in general but may record a session at their own school.
+
+
+def session_duty_add(
+    *, actor: User, appointment: Appointment, data: Mapping[str, Any]
+) -> DutyRecord:
+    """The FD1 record of a held session taught by the appointee at `data["school"]`."""
+    require_perm(actor, "legalvp.add_session_duty", data.get("school"))
+    return _duty_add(actor=actor, appointment=appointment, data=data)
+
+
+def session_duty_update(*, actor: User, duty: DutyRecord, data: Mapping[str, Any]) -> DutyRecord:
+    require_perm(actor, "legalvp.add_session_duty", duty.school)
+    require_perm(actor, "legalvp.add_session_duty", data.get("school", duty.school))
+    return _duty_update(actor=actor, duty=duty, data=data)
+
+
+def session_duty_delete(*, actor: User, duty: DutyRecord) -> None:
+    require_perm(actor, "legalvp.add_session_duty", duty.school)
+    _duty_delete(actor=actor, duty=duty)
 
 
 # Evaluations -----------------------------------------------------------------------------------
@@ -490,6 +534,9 @@ def evaluation_set(
 ) -> Evaluation:
     """The school's evaluation of the year: one per appointment, school and year; setting it
     again changes it."""
+    require_perm(actor, "legalvp.evaluate", appointment)
+    # A school evaluates for itself, not for the other school the appointee serves.
+    require(manages_appointments(actor) or school.organisation_id == actor.organisation_id)
     errors: dict[str, list[str]] = {}
     if not appointment.school_links.filter(school=school).exists():
         errors["school"] = [_("Choose one of the schools of this appointment.")]
@@ -502,9 +549,9 @@ def evaluation_set(
         ]
     elif year > timezone.localdate().year:
         errors["year"] = [_("A year that has not begun cannot be evaluated.")]
-    _raise_if(errors)
+    raise_if(errors)
     comments = comments.strip()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         evaluation = (
             Evaluation.objects.select_for_update()
             .filter(appointment=appointment, school=school, year=year)
@@ -568,6 +615,7 @@ def letter_docx(appointment: Appointment) -> bytes:
 
 def letter_download(*, actor: User, appointment: Appointment, via: str = "page") -> bytes:
     """The letter, with the download recorded."""
+    require_perm(actor, "legalvp.view_appointment", appointment)
     content = letter_docx(appointment)
     record(
         AuditEvent.Action.DOWNLOAD,
@@ -643,6 +691,7 @@ def yearly_summary(year: int) -> list[SummaryRow]:
 
 def summary_export(*, actor: User, year: int, purpose: str) -> bytes:
     """The yearly summary as Excel; the export and its purpose are recorded."""
+    require_perm(actor, "legalvp.view_summary")
     purpose = " ".join((purpose or "").split())
     if len(purpose) < MIN_PURPOSE_LENGTH:
         raise ValidationError(
@@ -692,8 +741,6 @@ def summary_export(*, actor: User, year: int, purpose: str) -> bytes:
 
 def schools_without_appointment(on: date | None = None) -> QuerySet[School]:
     """Open schools of the covered kinds that no active appointment serves."""
-    from weibao.legalvp.models import COVERED_SCHOOL_KINDS
-
     covered = AppointmentSchool.objects.filter(
         appointment__in=Appointment.objects.active(on)
     ).values("school_id")
@@ -703,46 +750,3 @@ def schools_without_appointment(on: date | None = None) -> QuerySet[School]:
         .exclude(pk__in=covered)
         .select_related("organisation__division__parent")
     )
-
-
-# Waiting for you -------------------------------------------------------------------------------
-
-
-def waiting_items(user: User) -> list[Any]:
-    """Home-page items: coverage gaps and terms ending for the bureau; the appointee's hours."""
-    from django.urls import reverse
-
-    from weibao.core.contract import WaitingItem
-    from weibao.legalvp.models import ENDING_SOON_DAYS
-    from weibao.legalvp.policy import is_member, manages_appointments
-
-    items: list[Any] = []
-    if not is_member(user):
-        return items
-    if manages_appointments(user):
-        coverage = reverse("legalvp:coverage")
-        items.append(
-            WaitingItem(
-                _("Schools without a legal vice-principal"),
-                schools_without_appointment().count(),
-                coverage,
-            )
-        )
-        items.append(
-            WaitingItem(
-                _("Legal vice-principal terms ending within %(days)d days")
-                % {"days": ENDING_SOON_DAYS},
-                Appointment.objects.ending_within(ENDING_SOON_DAYS).count(),
-                coverage + "#ending",
-            )
-        )
-    own_below = Appointment.objects.filter(appointee_user=user).below_minimum().count()
-    if own_below:
-        items.append(
-            WaitingItem(
-                _("Your law-education hours are below four this year"),
-                own_below,
-                reverse("legalvp:list") + "?below=on",
-            )
-        )
-    return items

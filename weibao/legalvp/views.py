@@ -4,24 +4,26 @@ the coverage."""
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weibao.accounts.models import User
+from weibao.accounts.http import AuthedRequest
 from weibao.kit.documents import DOCX_CONTENT_TYPE, chinese_date
 from weibao.kit.forms import apply_errors
+from weibao.kit.guards import require_perm
 from weibao.kit.pages import download, paginate, render_list
 from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 from weibao.legalvp import services
+from weibao.legalvp.access import access_appointment, access_duty
 from weibao.legalvp.forms import (
     AppointmentFilterForm,
     AppointmentForm,
@@ -42,30 +44,6 @@ from weibao.legalvp.models import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the views are all behind login_required)."""
-    return cast(User, request.user)
-
-
-def _get_appointment_for_user(request: HttpRequest, pk: int) -> Appointment:
-    appointments = Appointment.objects.for_user(_user(request)).select_related(
-        "person", "sending_unit", "appointing_unit", "renewed_from"
-    )
-    return get_object_or_404(appointments, pk=pk)
-
-
-def _get_duty_for_user(request: HttpRequest, pk: int) -> DutyRecord:
-    duties = DutyRecord.objects.for_user(_user(request)).select_related(
-        "appointment__person", "school__organisation"
-    )
-    return get_object_or_404(duties, pk=pk)
-
-
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _schools_prefetch() -> Prefetch:
     return Prefetch(
         "school_links", queryset=AppointmentSchool.objects.select_related("school__organisation")
@@ -81,10 +59,10 @@ def _filename(appointment: Appointment, suffix: str) -> str:
 
 @login_required
 @permission_required("legalvp.view_legalvp", raise_exception=True)
-def appointment_list(request: HttpRequest) -> HttpResponse:
+def appointment_list(request: AuthedRequest) -> HttpResponse:
     year = timezone.localdate().year
     form = AppointmentFilterForm(request.GET or None)
-    appointments = Appointment.objects.for_user(_user(request)).with_law_hours(year)
+    appointments = Appointment.objects.for_user(request.user).with_law_hours(year)
     appointments = form.filter(appointments).select_related("person", "sending_unit")
     appointments = appointments.prefetch_related(_schools_prefetch())
     context = {
@@ -98,14 +76,14 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("legalvp.manage_appointments", raise_exception=True)
-def appointment_create(request: HttpRequest) -> HttpResponse:
+def appointment_create(request: AuthedRequest) -> HttpResponse:
     form = AppointmentForm(
         request.POST or None,
-        initial={"appointing_unit": _user(request).organisation_id},
+        initial={"appointing_unit": request.user.organisation_id},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            appointment = services.appointment_create(actor=_user(request), data=form.cleaned_data)
+            appointment = services.appointment_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -116,8 +94,8 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "legalvp/form.html", context, status=status)
 
 
-def _render_detail(request: HttpRequest, appointment: Appointment, **forms: Any) -> HttpResponse:
-    user = _user(request)
+def _render_detail(request: AuthedRequest, appointment: Appointment, **forms: Any) -> HttpResponse:
+    user = request.user
     year = timezone.localdate().year
     can_record = user.has_perm("legalvp.add_dutyrecord", appointment)
     can_evaluate = user.has_perm("legalvp.evaluate", appointment)
@@ -147,19 +125,19 @@ def _render_detail(request: HttpRequest, appointment: Appointment, **forms: Any)
 
 @login_required
 @permission_required("legalvp.view_legalvp", raise_exception=True)
-def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _get_appointment_for_user(request, pk))
+def appointment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, access_appointment(request.user, pk))
 
 
 @login_required
 @permission_required("legalvp.manage_appointments", raise_exception=True)
-def appointment_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_user(request, pk)
+def appointment_renew(request: AuthedRequest, pk: int) -> HttpResponse:
+    appointment = access_appointment(request.user, pk)
     form = RenewForm(request.POST or None, appointment=appointment)
     if request.method == "POST" and form.is_valid():
         try:
             new = services.appointment_renew(
-                actor=_user(request),
+                actor=request.user,
                 appointment=appointment,
                 term_start=form.cleaned_data["term_start"],
                 term_end=form.cleaned_data["term_end"],
@@ -176,13 +154,13 @@ def appointment_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("legalvp.manage_appointments", raise_exception=True)
-def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_user(request, pk)
+def appointment_end(request: AuthedRequest, pk: int) -> HttpResponse:
+    appointment = access_appointment(request.user, pk)
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_end(
-                actor=_user(request),
+                actor=request.user,
                 appointment=appointment,
                 ended_on=form.cleaned_data["ended_on"],
                 reason=form.cleaned_data["reason"],
@@ -201,16 +179,16 @@ def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("legalvp.view_legalvp", raise_exception=True)
-def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_user(request, pk)
-    content = services.letter_download(actor=_user(request), appointment=appointment)
+def letter_download(request: AuthedRequest, pk: int) -> HttpResponse:
+    appointment = access_appointment(request.user, pk)
+    content = services.letter_download(actor=request.user, appointment=appointment)
     return download(content, _filename(appointment, "docx"), DOCX_CONTENT_TYPE)
 
 
 @login_required
 @permission_required("legalvp.view_legalvp", raise_exception=True)
-def letter_print(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_user(request, pk)
+def letter_print(request: AuthedRequest, pk: int) -> HttpResponse:
+    appointment = access_appointment(request.user, pk)
     document = services.letter_document(appointment)
     context = {
         "appointment": appointment,
@@ -226,14 +204,14 @@ def letter_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("legalvp.view_legalvp", raise_exception=True)
-def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_user(request, pk)
-    _require(request, "legalvp.add_dutyrecord", appointment)
+def duty_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    appointment = access_appointment(request.user, pk)
+    require_perm(request.user, "legalvp.add_dutyrecord", appointment)
     form = DutyRecordForm(request.POST, appointment=appointment)
     if form.is_valid():
         try:
             services.duty_record_add(
-                actor=_user(request), appointment=appointment, data=form.cleaned_data
+                actor=request.user, appointment=appointment, data=form.cleaned_data
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -243,7 +221,7 @@ def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, appointment, duty_form=form)
 
 
-def _session_owned(request: HttpRequest, duty: DutyRecord) -> HttpResponse | None:
+def _session_owned(request: AuthedRequest, duty: DutyRecord) -> HttpResponse | None:
     """A duty entered by a law-education session is changed through that session only, so
     the two never disagree; send the user there instead."""
     session = getattr(duty, "law_session", None)
@@ -255,15 +233,15 @@ def _session_owned(request: HttpRequest, duty: DutyRecord) -> HttpResponse | Non
 
 @login_required
 @permission_required("legalvp.view_legalvp", raise_exception=True)
-def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    duty = _get_duty_for_user(request, pk)
-    _require(request, "legalvp.add_dutyrecord", duty.appointment)
+def duty_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    duty = access_duty(request.user, pk)
+    require_perm(request.user, "legalvp.add_dutyrecord", duty.appointment)
     if (elsewhere := _session_owned(request, duty)) is not None:
         return elsewhere
     form = DutyRecordForm(request.POST or None, appointment=duty.appointment, instance=duty)
     if request.method == "POST" and form.is_valid():
         try:
-            services.duty_record_update(actor=_user(request), duty=duty, data=form.cleaned_data)
+            services.duty_record_update(actor=request.user, duty=duty, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -277,13 +255,13 @@ def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("legalvp.view_legalvp", raise_exception=True)
-def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    duty = _get_duty_for_user(request, pk)
-    _require(request, "legalvp.add_dutyrecord", duty.appointment)
+def duty_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    duty = access_duty(request.user, pk)
+    require_perm(request.user, "legalvp.add_dutyrecord", duty.appointment)
     if (elsewhere := _session_owned(request, duty)) is not None:
         return elsewhere
     appointment = duty.appointment
-    services.duty_record_delete(actor=_user(request), duty=duty)
+    services.duty_record_delete(actor=request.user, duty=duty)
     messages.success(request, _("The duty record was deleted."))
     return redirect(appointment)
 
@@ -294,13 +272,13 @@ def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("legalvp.view_legalvp", raise_exception=True)
-def evaluation_set(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_user(request, pk)
-    _require(request, "legalvp.evaluate", appointment)
-    form = EvaluationForm(request.POST, appointment=appointment, user=_user(request))
+def evaluation_set(request: AuthedRequest, pk: int) -> HttpResponse:
+    appointment = access_appointment(request.user, pk)
+    require_perm(request.user, "legalvp.evaluate", appointment)
+    form = EvaluationForm(request.POST, appointment=appointment, user=request.user)
     if form.is_valid():
         try:
-            services.evaluation_set(actor=_user(request), appointment=appointment,
+            services.evaluation_set(actor=request.user, appointment=appointment,
                                     **form.cleaned_data)  # fmt: skip
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -313,7 +291,7 @@ def evaluation_set(request: HttpRequest, pk: int) -> HttpResponse:
 # Summary and coverage --------------------------------------------------------------------------
 
 
-def _year(request: HttpRequest) -> tuple[YearForm, int]:
+def _year(request: AuthedRequest) -> tuple[YearForm, int]:
     form = YearForm(request.GET or None, initial={"year": timezone.localdate().year})
     year = form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
     return form, year
@@ -321,7 +299,7 @@ def _year(request: HttpRequest) -> tuple[YearForm, int]:
 
 @login_required
 @permission_required("legalvp.view_summary", raise_exception=True)
-def summary(request: HttpRequest) -> HttpResponse:
+def summary(request: AuthedRequest) -> HttpResponse:
     form, year = _year(request)
     context = {
         "form": form,
@@ -334,13 +312,13 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("legalvp.view_summary", raise_exception=True)
-def summary_export(request: HttpRequest) -> HttpResponse:
+def summary_export(request: AuthedRequest) -> HttpResponse:
     year = _year(request)[1]
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             content = services.summary_export(
-                actor=_user(request), year=year, purpose=form.cleaned_data["purpose"]
+                actor=request.user, year=year, purpose=form.cleaned_data["purpose"]
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -357,14 +335,14 @@ def _township(school: Any) -> str:
 
 @login_required
 @permission_required("legalvp.view_coverage", raise_exception=True)
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthedRequest) -> HttpResponse:
     uncovered = sorted(
         services.schools_without_appointment(),
         key=lambda s: (s.organisation.division.code, s.organisation.name),
     )
     groups = [(name, list(items)) for name, items in groupby(uncovered, key=_township)]
     ending = (
-        Appointment.objects.for_user(_user(request))
+        Appointment.objects.for_user(request.user)
         .ending_within(ENDING_SOON_DAYS)
         .select_related("person", "sending_unit")
         .prefetch_related(_schools_prefetch())

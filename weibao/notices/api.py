@@ -7,9 +7,9 @@ them and replies for their school.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import mixins, serializers, viewsets
@@ -20,17 +20,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from weibao.accounts.models import Division, User
-from weibao.core.api import RulesPermission
+from weibao.accounts.models import Division
+from weibao.core.api import RulesPermission, user_of
 from weibao.core.models import Attachment
 from weibao.notices import services
+from weibao.notices.access import access_notice
 from weibao.notices.models import Notice, NoticeRecipient, NoticeReply
 from weibao.schools.models import School
-
-
-def _user(request: Request) -> User:
-    """The caller; RulesPermission has already refused anyone not signed in."""
-    return cast(User, request.user)
 
 
 def _files(owner: Any) -> list[dict[str, Any]]:
@@ -194,23 +190,30 @@ class NoticeViewSet(
         return NoticeSerializer
 
     def get_queryset(self) -> QuerySet[Notice]:
-        notices = Notice.objects.for_user(_user(self.request)).select_related("sender_unit")
+        notices = Notice.objects.for_user(user_of(self.request)).select_related("sender_unit")
         if self.action == "list":
             notices = notices.with_counts().order_by(
                 F("sent_at").desc(nulls_first=True), "-created_at", "-pk"
             )
         return notices.prefetch_related("townships")
 
+    def get_object(self) -> Notice:
+        """The notice through the one access helper (404 outside the caller's reach)."""
+        notice = access_notice(user_of(self.request), self.kwargs[self.lookup_url_kwarg or "pk"])
+        self.check_object_permissions(self.request, notice)
+        prefetch_related_objects([notice], "townships")
+        return notice
+
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         if getattr(self, "request", None) is not None and self.request.user.is_authenticated:
-            rows = NoticeRecipient.objects.filter(user=_user(self.request)).order_by("-pk")
+            rows = NoticeRecipient.objects.filter(user=user_of(self.request)).order_by("-pk")
             context["mine"] = {row.notice_id: row for row in rows.select_related("notice")}
         return context
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         notice = self.get_object()
-        services.notice_mark_read(actor=_user(request), notice=notice)
+        services.notice_mark_read(actor=user_of(request), notice=notice)
         fresh = Notice.objects.with_counts().select_related("sender_unit").get(pk=notice.pk)
         context = {**self.get_serializer_context(), "detail": True}
         return Response(NoticeSerializer(fresh, context=context).data)
@@ -218,7 +221,7 @@ class NoticeViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        notice = services.notice_create(actor=_user(request), data=serializer.validated_data)
+        notice = services.notice_create(actor=user_of(request), data=serializer.validated_data)
         context = {**self.get_serializer_context(), "detail": True}
         return Response(NoticeSerializer(notice, context=context).data, status=201)
 
@@ -226,14 +229,14 @@ class NoticeViewSet(
     def send(self, request: Request, pk: str | None = None) -> Response:
         """Send the draft to its audience; answers with how many liaisons it reached."""
         notice = self.get_object()
-        count = services.notice_send(actor=_user(request), notice=notice)
+        count = services.notice_send(actor=user_of(request), notice=notice)
         return Response({"recipients": count})
 
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: str | None = None) -> Response:
         """Remind the overdue liaisons now; answers with how many."""
         notice = self.get_object()
-        count = services.notice_remind_overdue(actor=_user(request), notice=notice)
+        count = services.notice_remind_overdue(actor=user_of(request), notice=notice)
         return Response({"reminded": count})
 
     @action(detail=True, methods=["get"])
@@ -250,10 +253,12 @@ class NoticeViewSet(
         POST: reply for the caller's school."""
         notice = self.get_object()
         if request.method == "GET":
-            replies = NoticeReply.objects.for_user(_user(request)).filter(recipient__notice=notice)
+            replies = NoticeReply.objects.for_user(user_of(request)).filter(
+                recipient__notice=notice
+            )
             return Response(ReplySerializer(replies, many=True).data)
         recipient = (
-            NoticeRecipient.objects.filter(notice=notice, user=_user(request))
+            NoticeRecipient.objects.filter(notice=notice, user=user_of(request))
             .order_by("pk")
             .first()
         )
@@ -263,7 +268,7 @@ class NoticeViewSet(
         serializer.is_valid(raise_exception=True)
         uploads = request.FILES.getlist("file") or serializer.validated_data.get("file", [])
         reply = services.notice_reply(
-            actor=_user(request),
+            actor=user_of(request),
             recipient=recipient,
             text=serializer.validated_data.get("text", ""),
             uploads=uploads,

@@ -21,20 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
+from weibao.accounts.policy import in_education_bureau, is_county_coordinator
 from weibao.schools.models import School
 
 
 def is_sender_side(user: User) -> bool:
     """Education bureau staff and county coordinators: the people who send notices."""
-    from weibao.accounts.models import Role
-    from weibao.accounts.policy import is_member
-
-    if not is_member(user) or user.role in (Role.SYSADMIN, Role.AUDITOR):
-        return False
-    return bool(
-        user.role == Role.COUNTY_COORDINATOR
-        or user.organisation.kind == Organisation.Kind.EDUCATION
-    )
+    return bool(is_county_coordinator(user) or in_education_bureau(user))
 
 
 def _overdue_q(now: datetime, prefix: str = "") -> Q:

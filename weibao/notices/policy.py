@@ -12,13 +12,16 @@ from __future__ import annotations
 import rules
 
 from weibao.accounts.models import Role, User
-from weibao.accounts.policy import can_write, is_member
+from weibao.accounts.policy import can_write, has_role, is_member
+from weibao.kit import access
 from weibao.notices.models import (
     Notice,
     NoticeRecipient,
     NoticeReply,
     is_sender_side,
 )
+
+is_campus_liaison = has_role(Role.CAMPUS_LIAISON)
 
 
 @rules.predicate
@@ -31,7 +34,7 @@ def receives_notices(user: User) -> bool:
     """A campus liaison, or anyone who has been sent a notice (a liaison whose term ended)."""
     if not is_member(user):
         return False
-    if user.role == Role.CAMPUS_LIAISON:
+    if is_campus_liaison(user):
         return True
     return NoticeRecipient.objects.filter(user=user).exists()
 
@@ -43,7 +46,7 @@ def of_own_unit(user: User, notice: Notice | None) -> bool:
 
 @rules.predicate
 def notice_visible(user: User, notice: Notice | None) -> bool:
-    return notice is not None and Notice.objects.for_user(user).filter(pk=notice.pk).exists()
+    return access.in_scope(user, notice, Notice.objects.for_user)
 
 
 @rules.predicate
@@ -53,7 +56,7 @@ def is_recipient(user: User, notice: Notice | None) -> bool:
 
 @rules.predicate
 def reply_visible(user: User, reply: NoticeReply | None) -> bool:
-    return reply is not None and NoticeReply.objects.for_user(user).filter(pk=reply.pk).exists()
+    return access.in_scope(user, reply, NoticeReply.objects.for_user)
 
 
 may_send = sender_side & can_write

@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,7 @@ from weibao.accounts.models import Division, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
 from weibao.core.models import Attachment
-from weibao.core.services import WaitingItem, attachment_store, notify
+from weibao.core.services import attachment_store, notify
 from weibao.kit.spreadsheets import workbook_bytes
 from weibao.notices.models import (
     Notice,
@@ -463,19 +462,3 @@ def notice_export_status(*, actor: User, notice: Notice) -> bytes:
         what="notice_status",
     )
     return content
-
-
-# Waiting for you -----------------------------------------------------------------------------
-
-
-def waiting_items(user: User) -> list[WaitingItem]:
-    """Home page: liaisons' notices awaiting their reply; senders' notices with overdue replies."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    items = []
-    if is_sender_side(user):
-        count = Notice.objects.sent_by_unit(user).with_overdue().count()
-        items.append(WaitingItem(_("Notices with overdue replies"), count, reverse("notices:list")))
-    count = NoticeRecipient.objects.filter(user=user).pending().count()
-    items.append(WaitingItem(_("Notices waiting for your reply"), count, reverse("notices:inbox")))
-    return items

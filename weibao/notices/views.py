@@ -2,60 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from weibao.accounts.models import User
+from weibao.accounts.http import AuthedRequest
 from weibao.core.models import Attachment
 from weibao.kit.forms import apply_errors
+from weibao.kit.guards import require_perm
 from weibao.kit.pages import download, paginate, render_list
 from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 from weibao.notices import services
+from weibao.notices.access import access_notice, access_reply
 from weibao.notices.forms import NoticeAttachmentForm, NoticeForm, ReplyForm
 from weibao.notices.models import Notice, NoticeRecipient, NoticeReply
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the views are all behind login_required)."""
-    return cast(User, request.user)
-
-
-def _get_notice_for_user(request: HttpRequest, pk: int) -> Notice:
-    notices = Notice.objects.for_user(_user(request)).select_related("sender", "sender_unit")
-    return get_object_or_404(notices, pk=pk)
-
-
-def _get_reply_for_user(request: HttpRequest, pk: int) -> NoticeReply:
-    replies = NoticeReply.objects.for_user(_user(request)).select_related(
-        "recipient__notice", "recipient__school__organisation", "recipient__user"
-    )
-    return get_object_or_404(replies, pk=pk)
-
-
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
 
 # Sender side ---------------------------------------------------------------------------------
 
 
 @login_required
 @permission_required("notices.view_sent", raise_exception=True)
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthedRequest) -> HttpResponse:
     # Drafts first, then the newest sent (GROUP BY drops the model's default ordering).
     notices = (
-        Notice.objects.sent_by_unit(_user(request))
+        Notice.objects.sent_by_unit(request.user)
         .with_counts()
         .select_related("sender")
         .order_by(F("sent_at").desc(nulls_first=True), "-created_at", "-pk")
@@ -66,11 +45,11 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("notices.add_notice", raise_exception=True)
-def notice_create(request: HttpRequest) -> HttpResponse:
+def notice_create(request: AuthedRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            notice = services.notice_create(actor=_user(request), data=form.cleaned_data)
+            notice = services.notice_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -81,16 +60,16 @@ def notice_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get_notice_for_user(request, pk)
-    _require(request, "notices.change_notice", notice)
+def notice_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = access_notice(request.user, pk)
+    require_perm(request.user, "notices.change_notice", notice)
     if notice.status != Notice.Status.DRAFT:
         messages.error(request, _("Only a draft can be changed; this notice was sent."))
         return redirect(notice)
     form = NoticeForm(request.POST or None, notice=notice)
     if request.method == "POST" and form.is_valid():
         try:
-            services.notice_update(actor=_user(request), notice=notice, data=form.cleaned_data)
+            services.notice_update(actor=request.user, notice=notice, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -102,14 +81,14 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get_notice_for_user(request, pk)
-    _require(request, "notices.change_notice", notice)
+def notice_attach(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = access_notice(request.user, pk)
+    require_perm(request.user, "notices.change_notice", notice)
     form = NoticeAttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.notice_attach(
-                actor=_user(request), notice=notice, upload=form.cleaned_data["file"]
+                actor=request.user, notice=notice, upload=form.cleaned_data["file"]
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -121,11 +100,11 @@ def notice_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get_notice_for_user(request, pk)
-    _require(request, "notices.change_notice", notice)
+def notice_send(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = access_notice(request.user, pk)
+    require_perm(request.user, "notices.change_notice", notice)
     try:
-        count = services.notice_send(actor=_user(request), notice=notice)
+        count = services.notice_send(actor=request.user, notice=notice)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -141,11 +120,11 @@ def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get_notice_for_user(request, pk)
-    _require(request, "notices.change_notice", notice)
+def notice_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = access_notice(request.user, pk)
+    require_perm(request.user, "notices.change_notice", notice)
     try:
-        services.notice_withdraw(actor=_user(request), notice=notice)
+        services.notice_withdraw(actor=request.user, notice=notice)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -156,10 +135,10 @@ def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get_notice_for_user(request, pk)
-    _require(request, "notices.change_notice", notice)
-    count = services.notice_remind_overdue(actor=_user(request), notice=notice)
+def notice_remind(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = access_notice(request.user, pk)
+    require_perm(request.user, "notices.change_notice", notice)
+    count = services.notice_remind_overdue(actor=request.user, notice=notice)
     if count:
         text = ngettext(
             "%(count)d overdue liaison was reminded.",
@@ -173,16 +152,16 @@ def notice_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notice_export(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get_notice_for_user(request, pk)
-    _require(request, "notices.view_status", notice)
-    content = services.notice_export_status(actor=_user(request), notice=notice)
+def notice_export(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = access_notice(request.user, pk)
+    require_perm(request.user, "notices.view_status", notice)
+    content = services.notice_export_status(actor=request.user, notice=notice)
     filename = f"notice-{notice.pk}-{timezone.localdate():%Y%m%d}.xlsx"
     return download(content, filename, XLSX_CONTENT_TYPE)
 
 
 def _render_sender(
-    request: HttpRequest, notice: Notice, *, attach_form: Any = None, status: int = 200
+    request: AuthedRequest, notice: Notice, *, attach_form: Any = None, status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
     rows = services.status_rows(notice)
@@ -225,16 +204,16 @@ def _render_sender(
 
 
 @login_required
-def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The sender side sees the status table; a liaison the notice and their reply form."""
-    notice = _get_notice_for_user(request, pk)
+    notice = access_notice(request.user, pk)
     if request.user.has_perm("notices.view_status", notice):
         return _render_sender(request, notice)
     return _render_recipient(request, notice)
 
 
-def _own_recipient(request: HttpRequest, notice: Notice) -> NoticeRecipient:
-    rows = NoticeRecipient.objects.filter(notice=notice, user=_user(request))
+def _own_recipient(request: AuthedRequest, notice: Notice) -> NoticeRecipient:
+    rows = NoticeRecipient.objects.filter(notice=notice, user=request.user)
     recipient = rows.select_related("school__organisation").order_by("pk").first()
     if recipient is None:
         raise Http404
@@ -242,13 +221,13 @@ def _own_recipient(request: HttpRequest, notice: Notice) -> NoticeRecipient:
 
 
 def _render_recipient(
-    request: HttpRequest, notice: Notice, *, form: ReplyForm | None = None
+    request: AuthedRequest, notice: Notice, *, form: ReplyForm | None = None
 ) -> HttpResponse:
     recipient = _own_recipient(request, notice)
     if form is None:
-        services.notice_mark_read(actor=_user(request), notice=notice)
+        services.notice_mark_read(actor=request.user, notice=notice)
     replies = list(
-        NoticeReply.objects.for_user(_user(request))
+        NoticeReply.objects.for_user(request.user)
         .filter(recipient__notice=notice, recipient__school=recipient.school)
         .select_related("recipient__user")
     )
@@ -284,10 +263,10 @@ def _render_recipient(
 
 @login_required
 @permission_required("notices.view_inbox", raise_exception=True)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     """The liaison's notices: unread first, then by deadline (soonest first)."""
     rows = (
-        NoticeRecipient.objects.filter(user=_user(request))
+        NoticeRecipient.objects.filter(user=request.user)
         .exclude(notice__status=Notice.Status.DRAFT)
         .select_related("notice__sender_unit", "school__organisation")
         .annotate(
@@ -305,15 +284,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get_notice_for_user(request, pk)
-    _require(request, "notices.reply_notice", notice)
+def notice_reply(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = access_notice(request.user, pk)
+    require_perm(request.user, "notices.reply_notice", notice)
     recipient = _own_recipient(request, notice)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             reply = services.notice_reply(
-                actor=_user(request),
+                actor=request.user,
                 recipient=recipient,
                 text=form.cleaned_data["text"],
                 uploads=form.cleaned_data["file"],
@@ -330,10 +309,10 @@ def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def reply_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One school's reply, with its files; audited as a view."""
-    reply = _get_reply_for_user(request, pk)
-    services.reply_view(actor=_user(request), reply=reply)
+    reply = access_reply(request.user, pk)
+    services.reply_view(actor=request.user, reply=reply)
     context = {
         "reply": reply,
         "notice": reply.recipient.notice,

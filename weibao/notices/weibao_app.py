@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from weibao.core.contract import AppContract, Group, MenuEntry
-from weibao.notices.services import waiting_items
+from weibao.notices.waiting import waiting
 
 APP = AppContract(
     urls="weibao.notices.urls",
@@ -14,7 +14,7 @@ APP = AppContract(
         MenuEntry(_("Notices"), "notices:list", Group.SCHOOLS, 30, "notices.view_sent"),
         MenuEntry(_("My notices"), "notices:inbox", Group.SCHOOLS, 40, "notices.view_inbox"),
     ],
-    waiting=[waiting_items],
+    waiting=[waiting],
     policy="weibao.notices.policy",
     tasks=["weibao.notices.tasks"],
     demo="weibao.notices.demo.seed",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -12,14 +12,10 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, Organisation, User
-from weibao.core.api import RulesPermission
+from weibao.core.api import RulesPermission, user_of
 from weibao.people import services
+from weibao.people.access import access_person
 from weibao.people.models import Guardianship, Person, PersonQuerySet
-
-
-def _user(request: Request) -> User:
-    """The caller; RulesPermission has already refused anyone not signed in."""
-    return cast(User, request.user)
 
 
 class GuardianshipSerializer(serializers.ModelSerializer):
@@ -108,35 +104,47 @@ class PersonViewSet(
             return RevealSerializer
         return PersonSerializer
 
-    def get_queryset(self) -> PersonQuerySet:
-        user = _user(self.request)
+    def _guardians(self, user: User) -> Prefetch:
+        """A person's guardians, only those the caller may see."""
         guardians = Guardianship.objects.with_visible(user, "guardian").select_related("guardian")
+        return Prefetch("guardianships", queryset=guardians)
+
+    def get_queryset(self) -> PersonQuerySet:
+        user = user_of(self.request)
         return (
             Person.objects.for_user(user)
             .select_related("left_behind")
-            .prefetch_related(Prefetch("guardianships", queryset=guardians))
+            .prefetch_related(self._guardians(user))
         )
+
+    def get_object(self) -> Person:
+        """The person through the one access helper (404 outside the caller's scope)."""
+        user = user_of(self.request)
+        person = access_person(user, self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        self.check_object_permissions(self.request, person)
+        prefetch_related_objects([person], self._guardians(user))
+        return person
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         people = cast(PersonQuerySet, super().filter_queryset(queryset))
         if self.action != "list":
             return people
         params = self.request.query_params
-        people = services.person_search(people, params.get("q", ""), actor=_user(self.request))
+        people = services.person_search(people, params.get("q", ""), actor=user_of(self.request))
         if params.get("minors") in ("1", "true", "on"):
             people = people.minors()
         return people
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()
-        services.person_view(actor=_user(request), person=person, via="api")
+        services.person_view(actor=user_of(request), person=person, via="api")
         return Response(PersonSerializer(person, context=self.get_serializer_context()).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            person = services.person_create(actor=_user(request), data=serializer.validated_data)
+            person = services.person_create(actor=user_of(request), data=serializer.validated_data)
         except services.DuplicatePerson as exc:
             return _duplicate_response(exc)
         return Response(self._read(person).data, status=201)
@@ -148,7 +156,7 @@ class PersonViewSet(
         serializer.is_valid(raise_exception=True)
         try:
             services.person_update(
-                actor=_user(request), person=person, data=serializer.validated_data
+                actor=user_of(request), person=person, data=serializer.validated_data
             )
         except services.DuplicatePerson as exc:
             return _duplicate_response(exc)
@@ -161,7 +169,7 @@ class PersonViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         value = services.person_reveal(
-            actor=_user(request),
+            actor=user_of(request),
             person=person,
             field=serializer.validated_data["field"],
             reason=serializer.validated_data["reason"],

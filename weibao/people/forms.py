@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
+from weibao.accounts.policy import in_school
 from weibao.kit import crypto
 from weibao.lib import idnumber
 from weibao.people.models import Guardianship, LeftBehindStatus, Person, PersonQuerySet
@@ -124,7 +125,7 @@ class PersonForm(forms.Form):
             }
         super().__init__(data, **kwargs)
         schools = Organisation.objects.schools().active()
-        if user.organisation.is_school and not user.is_county_wide:
+        if in_school(user):
             schools = schools.filter(pk=user.organisation_id)
         if person is not None and person.school_id:
             schools = schools | Organisation.objects.filter(pk=person.school_id)
@@ -198,7 +199,11 @@ class LeftBehindForm(forms.ModelForm):
         widgets = {"written_notice_date": DATE_INPUT, "last_contact_date": DATE_INPUT}
 
     def __init__(self, data: Any = None, *, child: Person, user: User, **kwargs: Any) -> None:
-        instance = LeftBehindStatus.objects.filter(child=child).first()
+        # Unbound (the person's page), the status the page already read; bound, the stored one.
+        if data is None:
+            instance = getattr(child, "left_behind", None)
+        else:
+            instance = LeftBehindStatus.objects.filter(child=child).first()
         super().__init__(data, instance=instance or LeftBehindStatus(child=child), **kwargs)
         # The carer is chosen among the child's guardians that the user can see.
         self.fields["entrusted_carer"].queryset = Person.objects.for_user(user).filter(  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
+from weibao.accounts.policy import works_with_data
 from weibao.kit import crypto
 from weibao.lib import idnumber
 from weibao.lib.masking import mask_id, mask_name, mask_phone
@@ -36,8 +37,6 @@ def visible_q(user: User, prefix: str = "") -> models.Q:
 class PersonQuerySet(models.QuerySet["Person"]):
     def for_user(self, user: User) -> PersonQuerySet:
         """People the user may see: their unit's pupils and records, or their division."""
-        from weibao.people.policy import works_with_data
-
         if not works_with_data(user):
             return self.none()
         return self.filter(visible_q(user))
@@ -187,8 +186,6 @@ class Person(models.Model):
 class GuardianshipQuerySet(models.QuerySet["Guardianship"]):
     def with_visible(self, user: User, side: str) -> GuardianshipQuerySet:
         """Only the guardianships whose `side` ("guardian" or "child") the user may see."""
-        from weibao.people.policy import works_with_data
-
         if not works_with_data(user):
             return self.none()
         return self.filter(visible_q(user, prefix=f"{side}__"))

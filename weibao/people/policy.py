@@ -6,14 +6,14 @@ import rules
 
 from weibao.accounts.models import User
 from weibao.accounts.policy import can_write, works_with_data
+from weibao.kit import access
 from weibao.people.models import Person
 
 
 @rules.predicate
 def in_scope(user: User, person: Person | None) -> bool:
-    if person is None:
-        return False
-    return Person.objects.for_user(user).filter(pk=person.pk).exists()
+    """The person is in the user's `for_user`: trusted when fetched for them (access.py)."""
+    return access.in_scope(user, person, Person.objects.for_user)
 
 
 rules.add_perm("people.list_people", works_with_data)
@@ -23,5 +23,3 @@ rules.add_perm("people.change_person", can_write & in_scope)
 rules.add_perm("people.reveal_person", works_with_data & in_scope)
 # An export holds only the rows the user sees anyway, masked; its purpose is asked and audited.
 rules.add_perm("people.export_people", works_with_data)
-
-__all__ = ["works_with_data"]

@@ -13,16 +13,18 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from weibao.accounts.models import Organisation, User
+from weibao.accounts.policy import in_school, works_with_data
 from weibao.audit.models import AuditEvent
-from weibao.audit.services import diff, record
+from weibao.audit.services import diff, record, snapshot
 from weibao.kit import crypto
+from weibao.kit.guards import raise_if, require, require_perm
 from weibao.kit.querysets import in_chunks
 from weibao.lib import idnumber
 from weibao.lib._text import to_halfwidth
@@ -118,10 +120,6 @@ def _clean_reason(text: str, field: str) -> str:
     return reason
 
 
-def _is_school_user(actor: User) -> bool:
-    return actor.organisation.is_school and not actor.is_county_wide
-
-
 def _age_on_today(birth: date | None) -> int | None:
     if birth is None:
         return None
@@ -188,7 +186,7 @@ def _apply_school(
     if "school" in data:
         school: Organisation | None = data["school"]
         person.school = school
-    if not _is_school_user(actor):
+    if not in_school(actor):
         return
     own = actor.organisation
     if person.school_id is None and person.pk is None:
@@ -235,11 +233,6 @@ def _check_duplicate(actor: User, person: Person) -> None:
     raise DuplicatePerson(message, existing=existing if visible else None, unit_name=unit_name)
 
 
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 def _save_person(person: Person) -> None:
     person.name_pinyin, person.name_initials = name_pinyin(person.name)
     person.full_clean()
@@ -253,25 +246,26 @@ def _save_person(person: Person) -> None:
         ) from None
 
 
-def _snapshot(instance: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(instance, name) for name in fields}
-
-
 # People ------------------------------------------------------------------------------------
 
 
 def person_create(*, actor: User, data: Mapping[str, Any]) -> Person:
-    """Register a person. Birth date and sex come from the ID number when one is given."""
+    """Register a person. Birth date and sex come from the ID number when one is given.
+
+    Not durable: other services (legalvp's appointments) register a person inside their own
+    transaction.
+    """
+    require_perm(actor, "people.add_person")
     person = Person(registered_by=actor.organisation)
     errors: dict[str, list[str]] = {}
     _apply_person_data(actor, person, data, errors)
-    _raise_if(errors)
+    raise_if(errors)
     _check_duplicate(actor, person)
     with transaction.atomic():
         _save_person(person)
         changes = {
             name: [None, str(value)]
-            for name, value in _snapshot(person, AUDITED_FIELDS).items()
+            for name, value in snapshot(person, AUDITED_FIELDS).items()
             if value not in (None, "")
         }
         record(
@@ -286,13 +280,14 @@ def person_create(*, actor: User, data: Mapping[str, Any]) -> Person:
 
 def person_update(*, actor: User, person: Person, data: Mapping[str, Any]) -> Person:
     """Change the fields present in `data`; an empty `id_number` keeps the current one."""
-    before = _snapshot(person, AUDITED_FIELDS)
+    require_perm(actor, "people.change_person", person)
+    before = snapshot(person, AUDITED_FIELDS)
     errors: dict[str, list[str]] = {}
     try:
         _apply_person_data(actor, person, data, errors)
-        _raise_if(errors)
+        raise_if(errors)
         _check_duplicate(actor, person)
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             _save_person(person)
             changes = diff(person, before, AUDITED_FIELDS)
             if changes:
@@ -311,13 +306,21 @@ def person_update(*, actor: User, person: Person, data: Mapping[str, Any]) -> Pe
 
 def person_view(*, actor: User, person: Person, via: str = "page") -> None:
     """Record that the actor opened the person's record (every time: the law asks who looked)."""
+    require_perm(actor, "people.view_person", person)
     record(
         AuditEvent.Action.VIEW, actor=actor, target=person, target_repr=person.masked_name, via=via
     )
 
 
 def person_reveal(*, actor: User, person: Person, field: str, reason: str) -> str:
-    """Return the full ID number or phone, once, after recording who asked and why."""
+    """Return the full ID number or phone, once, after recording who asked and why.
+
+    The person's page and the API check `people.reveal_person` first. Here only the part of the
+    rule that holds for every caller: atrisk's `file_reveal` reveals a file's person to users
+    who reach the file (its worker, a referral's unit) without reaching the person's record, and
+    has checked its own file permission.
+    """
+    require(works_with_data(actor))
     if field not in REVEALABLE_FIELDS:
         raise ValidationError({"field": [_("Only the ID number or the phone can be revealed.")]})
     reason = _clean_reason(reason, "reason")
@@ -363,6 +366,7 @@ def guardian_add(
     *, actor: User, child: Person, guardian: Person, relationship: str, is_primary: bool = False
 ) -> Guardianship:
     """Name `guardian` as a guardian of `child`; a primary guardian replaces the previous one."""
+    require_perm(actor, "people.change_person", child)
     errors: dict[str, list[str]] = {}
     if guardian.pk == child.pk:
         errors["guardian"] = [_("A person cannot be their own guardian.")]
@@ -372,8 +376,8 @@ def guardian_add(
         errors["guardian"] = [_("This person is already a guardian of the child.")]
     if relationship not in Guardianship.Relationship.values:
         errors["relationship"] = [_("Choose a relationship from the list.")]
-    _raise_if(errors)
-    with transaction.atomic():
+    raise_if(errors)
+    with transaction.atomic(durable=True):
         if is_primary:
             child.guardianships.filter(is_primary=True).update(is_primary=False)
         guardianship = Guardianship(
@@ -399,11 +403,12 @@ def guardian_add(
 
 def left_behind_set(*, actor: User, child: Person, data: Mapping[str, Any]) -> LeftBehindStatus:
     """Record or change a child's left-behind status (未成年人保护法 Art. 22-23)."""
+    require_perm(actor, "people.change_person", child)
     status = LeftBehindStatus.objects.filter(child=child).first()
     created = status is None
     if status is None:
         status = LeftBehindStatus(child=child)
-    before = _snapshot(status, LEFT_BEHIND_FIELDS)
+    before = snapshot(status, LEFT_BEHIND_FIELDS)
     for name in LEFT_BEHIND_FIELDS:
         if name in data:
             setattr(status, name, data[name])
@@ -421,8 +426,8 @@ def left_behind_set(*, actor: User, child: Person, data: Mapping[str, Any]) -> L
         value = getattr(status, name)
         if value is not None and value > today:
             errors.setdefault(name, []).append(_("This date is in the future."))
-    _raise_if(errors)
-    with transaction.atomic():
+    raise_if(errors)
+    with transaction.atomic(durable=True):
         status.full_clean()
         status.save()
         record(
@@ -443,6 +448,7 @@ def person_export_start(
     *, actor: User, filters: Mapping[str, Any], purpose: str, language: str | None = None
 ) -> Job:
     """Queue an Excel export of the people the actor sees; the purpose is required."""
+    require_perm(actor, "people.export_people")
     from weibao.core import services as core_services
 
     purpose = _clean_reason(purpose, "purpose")
@@ -496,8 +502,10 @@ def person_export(
 ) -> tuple[bytes, int]:
     """Build the .xlsx of the people the actor sees (masked) and audit it; returns (bytes, rows).
 
-    The actor's scope is applied here again: filters from a job's parameters are never trusted.
+    The actor's scope is applied here again: filters from a job's parameters are never trusted,
+    nor is the permission the actor had when the job was started.
     """
+    require_perm(actor, "people.export_people")
     from openpyxl import Workbook
 
     from weibao.people.forms import PersonFilterForm

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from weibao.accounts.models import User
+from weibao.accounts.http import AuthedRequest
 from weibao.kit.forms import apply_errors
+from weibao.kit.guards import require_perm
 from weibao.kit.pages import paginate, render_list
 from weibao.people import services
+from weibao.people.access import access_person
 from weibao.people.forms import (
     ExportForm,
     GuardianForm,
@@ -29,26 +31,11 @@ from weibao.people.forms import (
 from weibao.people.models import Person
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the views are all behind login_required)."""
-    return cast(User, request.user)
-
-
-def _get_person_for_user(request: HttpRequest, pk: int) -> Person:
-    people = Person.objects.for_user(_user(request))
-    return get_object_or_404(people.select_related("school", "registered_by"), pk=pk)
-
-
-def _require(request: HttpRequest, perm: str, person: Person) -> None:
-    if not request.user.has_perm(perm, person):
-        raise PermissionDenied
-
-
 @login_required
 @permission_required("people.list_people", raise_exception=True)
-def person_list(request: HttpRequest) -> HttpResponse:
-    form = PersonFilterForm(request.GET or None, user=_user(request))
-    people = form.filter(Person.objects.for_user(_user(request)))
+def person_list(request: AuthedRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    people = form.filter(Person.objects.for_user(request.user))
     people = people.select_related("school", "left_behind")
     context = {"form": form, "page": paginate(request, people)}
     return render_list(request, "people/person_list.html", "people/_person_table.html", context)
@@ -56,12 +43,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("people.add_person", raise_exception=True)
-def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, user=_user(request))
+def person_create(request: AuthedRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None, user=request.user)
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_create(actor=_user(request), data=form.service_data())
+            person = services.person_create(actor=request.user, data=form.service_data())
         except services.DuplicatePerson as exc:
             duplicate = exc.existing
             apply_errors(form, exc)
@@ -74,11 +61,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "people/person_form.html", context, status=400 if form.errors else 200)
 
 
-def _render_detail(request: HttpRequest, person: Person, **forms: Any) -> HttpResponse:
+def _render_detail(request: AuthedRequest, person: Person, **forms: Any) -> HttpResponse:
     """The person's page. Every rendering is audited as a view of the record."""
-    services.person_view(actor=_user(request), person=person)
-    can_change = request.user.has_perm("people.change_person", person)
-    user = _user(request)
+    user = request.user
+    services.person_view(actor=user, person=person)
+    can_change = user.has_perm("people.change_person", person)
     left_behind = getattr(person, "left_behind", None)
     context = {
         "person": person,
@@ -90,10 +77,10 @@ def _render_detail(request: HttpRequest, person: Person, **forms: Any) -> HttpRe
         "can_change": can_change,
         "can_reveal": request.user.has_perm("people.reveal_person", person),
         "guardian_form": forms.get("guardian_form")
-        or (GuardianForm(user=_user(request)) if can_change else None),
+        or (GuardianForm(user=request.user) if can_change else None),
         "left_behind_form": forms.get("left_behind_form")
         or (
-            LeftBehindForm(child=person, user=_user(request))
+            LeftBehindForm(child=person, user=request.user)
             if can_change and person.is_minor
             else None
         ),
@@ -104,21 +91,21 @@ def _render_detail(request: HttpRequest, person: Person, **forms: Any) -> HttpRe
 
 @login_required
 @permission_required("people.list_people", raise_exception=True)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _get_person_for_user(request, pk)
+def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
     return _render_detail(request, person)
 
 
 @login_required
 @permission_required("people.list_people", raise_exception=True)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _get_person_for_user(request, pk)
-    _require(request, "people.change_person", person)
-    form = PersonForm(request.POST or None, user=_user(request), person=person)
+def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    require_perm(request.user, "people.change_person", person)
+    form = PersonForm(request.POST or None, user=request.user, person=person)
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(actor=_user(request), person=person, data=form.service_data())
+            services.person_update(actor=request.user, person=person, data=form.service_data())
         except services.DuplicatePerson as exc:
             duplicate = exc.existing
             apply_errors(form, exc)
@@ -129,7 +116,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(person)
     if request.method == "GET":
         # The form shows the name in full: that is a view of the record.
-        services.person_view(actor=_user(request), person=person, via="edit")
+        services.person_view(actor=request.user, person=person, via="edit")
     context = {"form": form, "person": person, "duplicate": duplicate}
     return render(request, "people/person_form.html", context, status=400 if form.errors else 200)
 
@@ -138,15 +125,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("people.list_people", raise_exception=True)
-def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _get_person_for_user(request, pk)
-    _require(request, "people.reveal_person", person)
+def person_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    require_perm(request.user, "people.reveal_person", person)
     form = RevealForm(request.POST)
     value = None
     if form.is_valid():
         try:
             value = services.person_reveal(
-                actor=_user(request),
+                actor=request.user,
                 person=person,
                 field=form.cleaned_data["field"],
                 reason=form.cleaned_data["reason"],
@@ -155,21 +142,21 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, exc)
     field = form.data.get("field", "")
     context = {"person": person, "form": form, "field": field, "value": value}
-    template = "people/_reveal.html" if request.htmx else "people/person_reveal.html"  # type: ignore[attr-defined]
+    template = "people/_reveal.html" if request.htmx else "people/person_reveal.html"
     return render(request, template, context, status=400 if form.errors else 200)
 
 
 @login_required
 @require_POST
 @permission_required("people.list_people", raise_exception=True)
-def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _get_person_for_user(request, pk)
-    _require(request, "people.change_person", person)
-    form = GuardianForm(request.POST, user=_user(request))
+def guardian_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    require_perm(request.user, "people.change_person", person)
+    form = GuardianForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             services.guardian_add(
-                actor=_user(request),
+                actor=request.user,
                 child=person,
                 guardian=form.cleaned_data["guardian"],
                 relationship=form.cleaned_data["relationship"],
@@ -186,13 +173,13 @@ def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("people.list_people", raise_exception=True)
-def left_behind_set(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _get_person_for_user(request, pk)
-    _require(request, "people.change_person", person)
-    form = LeftBehindForm(request.POST, child=person, user=_user(request))
+def left_behind_set(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    require_perm(request.user, "people.change_person", person)
+    form = LeftBehindForm(request.POST, child=person, user=request.user)
     if form.is_valid():
         try:
-            services.left_behind_set(actor=_user(request), child=person, data=form.cleaned_data)
+            services.left_behind_set(actor=request.user, child=person, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -203,14 +190,14 @@ def left_behind_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("people.export_people", raise_exception=True)
-def person_export(request: HttpRequest) -> HttpResponse:
+def person_export(request: AuthedRequest) -> HttpResponse:
     """Ask the purpose, then export the list as filtered (the filters ride in the query)."""
-    filters = PersonFilterForm(request.GET or None, user=_user(request))
+    filters = PersonFilterForm(request.GET or None, user=request.user)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.person_export_start(
-                actor=_user(request),
+                actor=request.user,
                 filters=filters.as_params(),
                 purpose=form.cleaned_data["purpose"],
                 language=translation.get_language(),
@@ -220,6 +207,6 @@ def person_export(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The export has started; the file appears here when done."))
             return redirect("core:job_detail", job.pk)
-    count = filters.filter(Person.objects.for_user(_user(request))).count()
+    count = filters.filter(Person.objects.for_user(request.user)).count()
     context = {"form": form, "filters": filters, "count": count}
     return render(request, "people/person_export.html", context, status=400 if form.errors else 200)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, User
-from weibao.core.api import RulesPermission
+from weibao.core.api import RulesPermission, user_of
 from weibao.schools import services
 from weibao.schools.models import LiaisonAppointment, School
 
@@ -26,11 +26,6 @@ class SchoolKindField(serializers.ChoiceField):
     """The school kind, documented without an enum component: drf-spectacular names enums by
     field name, and "kind" with these values would collide with other apps' "kind" enums
     (until settings.SPECTACULAR_SETTINGS has ENUM_NAME_OVERRIDES for it)."""
-
-
-def _user(request: Request) -> User:
-    """The caller; RulesPermission has already refused anyone not signed in."""
-    return cast(User, request.user)
 
 
 class LiaisonSerializer(serializers.ModelSerializer):
@@ -124,7 +119,7 @@ class SchoolViewSet(
         return SchoolSerializer
 
     def get_queryset(self) -> QuerySet[School]:
-        return services.with_liaisons(School.objects.for_user(_user(self.request)))
+        return services.with_liaisons(School.objects.for_user(user_of(self.request)))
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         schools = super().filter_queryset(queryset)
@@ -149,14 +144,16 @@ class SchoolViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        school = services.school_create(actor=_user(request), data=serializer.validated_data)
+        school = services.school_create(actor=user_of(request), data=serializer.validated_data)
         return Response(self._read(school).data, status=201)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         school = self.get_object()
         serializer = self.get_serializer(data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        services.school_update(actor=_user(request), school=school, data=serializer.validated_data)
+        services.school_update(
+            actor=user_of(request), school=school, data=serializer.validated_data
+        )
         return Response(self._read(school).data)
 
     def _read(self, school: School) -> SchoolSerializer:
@@ -187,7 +184,7 @@ class LiaisonViewSet(
         return AppointSerializer if self.action == "create" else LiaisonSerializer
 
     def get_queryset(self) -> QuerySet[LiaisonAppointment]:
-        return LiaisonAppointment.objects.for_user(_user(self.request)).select_related(
+        return LiaisonAppointment.objects.for_user(user_of(self.request)).select_related(
             "school__organisation", "user"
         )
 
@@ -204,11 +201,11 @@ class LiaisonViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        school = School.objects.for_user(_user(request)).filter(pk=data["school"].pk).first()
+        school = School.objects.for_user(user_of(request)).filter(pk=data["school"].pk).first()
         if school is None:
             return Response({"school": [_("There is no such school.")]}, status=400)
         appointment = services.liaison_appoint(
-            actor=_user(request), school=school, user=data["user"], position=data["position"]
+            actor=user_of(request), school=school, user=data["user"], position=data["position"]
         )
         return Response(LiaisonSerializer(appointment).data, status=201)
 
@@ -216,7 +213,7 @@ class LiaisonViewSet(
     def end(self, request: Request, pk: str | None = None) -> Response:
         """End this term without a successor."""
         appointment = self.get_object()
-        services.liaison_end(actor=_user(request), appointment=appointment)
+        services.liaison_end(actor=user_of(request), appointment=appointment)
         return Response(LiaisonSerializer(appointment).data)
 
 

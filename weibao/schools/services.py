@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone, translation
@@ -25,9 +25,10 @@ from django.utils.translation import gettext_lazy
 
 from weibao.accounts.models import Division, Organisation, Role, User
 from weibao.audit.models import AuditEvent
-from weibao.audit.services import diff, record
+from weibao.audit.services import diff, record, snapshot
 from weibao.core.services import notify
 from weibao.kit import spreadsheets
+from weibao.kit.guards import require_perm
 from weibao.kit.spreadsheets import Column, Report, RowError
 from weibao.lib import creditcode
 from weibao.people.services import normalise_phone
@@ -53,11 +54,6 @@ Errors = dict[str, list[ValidationError]]
 
 
 # Helpers -----------------------------------------------------------------------------------
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _error(errors: Errors, name: str, message: str, code: str) -> None:
@@ -89,10 +85,6 @@ def _decimal(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     return Decimal(str(value).strip()).quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
-
-
-def _snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    return {name: getattr(instance, name) for name in fields}
 
 
 def _unit_changes(changes: dict[str, Any]) -> dict[str, Any]:
@@ -195,11 +187,11 @@ def school_create(
     *, actor: User, data: Mapping[str, Any], unit: Organisation | None = None
 ) -> School:
     """Create a school record, and its unit (or file the record for an existing school unit)."""
-    _require(actor.has_perm("schools.add_school"))
+    require_perm(actor, "schools.add_school")
     if unit is not None and (not unit.is_school or hasattr(unit, "school_record")):
         raise ValidationError({"name": _("This unit is not a school without a record.")})
     school, unit = _new_school(unit)
-    unit_before = _snapshot(unit, (*UNIT_FIELDS, "kind")) if unit.pk else {}
+    unit_before = snapshot(unit, (*UNIT_FIELDS, "kind")) if unit.pk else {}
     errors: Errors = {}
     _apply(school, unit, data, full=True, errors=errors)
     _check(school, unit, errors)
@@ -228,11 +220,11 @@ def school_create(
 @transaction.atomic
 def school_update(*, actor: User, school: School, data: Mapping[str, Any]) -> School:
     """Change a school record; a school's own admin may change only its contact fields."""
-    _require(actor.has_perm("schools.change_school", school))
+    require_perm(actor, "schools.change_school", school)
     full = actor.has_perm("schools.change_school_record", school)
     unit = school.organisation
-    unit_before = _snapshot(unit, (*UNIT_FIELDS, "kind"))
-    school_before = _snapshot(school, SCHOOL_FIELDS)
+    unit_before = snapshot(unit, (*UNIT_FIELDS, "kind"))
+    school_before = snapshot(school, SCHOOL_FIELDS)
     errors: Errors = {}
     _apply(school, unit, data, full=full, errors=errors)
     try:
@@ -270,7 +262,7 @@ def school_update(*, actor: User, school: School, data: Mapping[str, Any]) -> Sc
 @transaction.atomic
 def school_close(*, actor: User, school: School, closed_on: date | None = None) -> School:
     """Mark a school closed (merged, shut); its liaisons' terms end the same day."""
-    _require(actor.has_perm("schools.close_school", school))
+    require_perm(actor, "schools.close_school", school)
     if school.closed_on is not None:
         raise ValidationError({"closed_on": _("This school is already closed.")})
     school.closed_on = closed_on or timezone.localdate()
@@ -310,7 +302,7 @@ def liaison_appoint(
     position: str = LiaisonAppointment.Position.MAIN,
 ) -> LiaisonAppointment:
     """Appoint a campus liaison (or deputy): ends the current term of that position, if any."""
-    _require(actor.has_perm("schools.appoint_liaison", school))
+    require_perm(actor, "schools.appoint_liaison", school)
     # Serialise appointments to one school (PostgreSQL; SQLite writes one at a time anyway).
     school = School.objects.select_for_update().select_related("organisation").get(pk=school.pk)
     errors: Errors = {}
@@ -391,7 +383,7 @@ def liaison_end(
     *, actor: User, appointment: LiaisonAppointment, ended_on: date | None = None
 ) -> LiaisonAppointment:
     """End a liaison's term without appointing a successor (the school shows as uncovered)."""
-    _require(actor.has_perm("schools.appoint_liaison", appointment))
+    require_perm(actor, "schools.appoint_liaison", appointment)
     if appointment.ended_on is not None:
         raise ValidationError({"ended_on": _("This term has already ended.")})
     on = ended_on or timezone.localdate()
@@ -675,7 +667,7 @@ def schools_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
     A row is matched to an existing school by credit code, else by exact name, and updates it;
     other rows create schools. Raises ValidationError when the file cannot be read at all.
     """
-    _require(actor.has_perm("schools.import_schools"))
+    require_perm(actor, "schools.import_schools")
     report, _importer = _import_rows(upload)
     if not report.clean:
         del report.errors[MAX_ERRORS_KEPT:]
@@ -687,13 +679,13 @@ def schools_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
                     pk=row.school.pk
                 )
                 before = (
-                    _snapshot(school, SCHOOL_FIELDS),
-                    _snapshot(school.organisation, UNIT_FIELDS),
+                    snapshot(school, SCHOOL_FIELDS),
+                    snapshot(school.organisation, UNIT_FIELDS),
                 )
                 school_update(actor=actor, school=school, data=row.data)
                 after = (
-                    _snapshot(school, SCHOOL_FIELDS),
-                    _snapshot(school.organisation, UNIT_FIELDS),
+                    snapshot(school, SCHOOL_FIELDS),
+                    snapshot(school.organisation, UNIT_FIELDS),
                 )
                 if before == after:
                     report.unchanged += 1
@@ -747,7 +739,7 @@ def schools_template() -> bytes:
 
 def schools_export(*, actor: User, purpose: str = "") -> bytes:
     """The open schools as .xlsx, in the import's columns (so an export imports back); audited."""
-    _require(actor.has_perm("schools.export_schools"))
+    require_perm(actor, "schools.export_schools")
     schools = School.objects.for_user(actor).open().select_related("organisation__division__parent")
     rows = [_export_row(school) for school in schools]
     content = spreadsheets.workbook_bytes(

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weibao.accounts.models import User
+from weibao.accounts.http import AuthedRequest
 from weibao.kit import spreadsheets
 from weibao.kit.forms import apply_errors
+from weibao.kit.guards import require_perm
 from weibao.kit.pages import download, paginate, render_list
 from weibao.schools import services
+from weibao.schools.access import access_appointment, access_school
 from weibao.schools.forms import (
     ExportForm,
     LiaisonAppointForm,
@@ -32,42 +31,22 @@ from weibao.schools.models import LiaisonAppointment, School
 IMPORT_ERRORS_SESSION_KEY = "schools_import_errors"
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the views are all behind login_required)."""
-    return cast(User, request.user)
-
-
-def _get_school_for_user(request: HttpRequest, pk: int) -> School:
-    schools = School.objects.for_user(_user(request)).select_related("organisation__division")
-    return get_object_or_404(schools, pk=pk)
-
-
-def _get_appointment_for_user(request: HttpRequest, pk: int) -> LiaisonAppointment:
-    appointments = LiaisonAppointment.objects.for_user(_user(request))
-    return get_object_or_404(appointments.select_related("school__organisation", "user"), pk=pk)
-
-
-def _require(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 @login_required
 @permission_required("schools.list_schools", raise_exception=True)
-def school_list(request: HttpRequest) -> HttpResponse:
+def school_list(request: AuthedRequest) -> HttpResponse:
     form = SchoolFilterForm(request.GET or None)
-    schools = form.filter(services.with_liaisons(School.objects.for_user(_user(request))))
+    schools = form.filter(services.with_liaisons(School.objects.for_user(request.user)))
     context = {"form": form, "page": paginate(request, schools)}
     return render_list(request, "schools/school_list.html", "schools/_school_table.html", context)
 
 
 @login_required
 @permission_required("schools.add_school", raise_exception=True)
-def school_create(request: HttpRequest) -> HttpResponse:
+def school_create(request: AuthedRequest) -> HttpResponse:
     form = SchoolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            school = services.school_create(actor=_user(request), data=form.cleaned_data)
+            school = services.school_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -79,8 +58,8 @@ def school_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("schools.view_school", raise_exception=True)
-def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _get_school_for_user(request, pk)
+def school_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    school = access_school(request.user, pk)
     history = school.liaisons.select_related("user", "appointed_by").order_by("-started_on", "-id")
     active = {a.position: a for a in history if a.is_active}
     context = {
@@ -99,14 +78,14 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("schools.view_school", raise_exception=True)
-def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _get_school_for_user(request, pk)
-    _require(request, "schools.change_school", school)
+def school_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    school = access_school(request.user, pk)
+    require_perm(request.user, "schools.change_school", school)
     contact_only = not request.user.has_perm("schools.change_school_record", school)
     form = SchoolForm(request.POST or None, school=school, contact_only=contact_only)
     if request.method == "POST" and form.is_valid():
         try:
-            services.school_update(actor=_user(request), school=school, data=form.cleaned_data)
+            services.school_update(actor=request.user, school=school, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -119,11 +98,11 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("schools.view_school", raise_exception=True)
-def school_close(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _get_school_for_user(request, pk)
-    _require(request, "schools.close_school", school)
+def school_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    school = access_school(request.user, pk)
+    require_perm(request.user, "schools.close_school", school)
     try:
-        services.school_close(actor=_user(request), school=school)
+        services.school_close(actor=request.user, school=school)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -133,15 +112,15 @@ def school_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("schools.view_school", raise_exception=True)
-def liaison_appoint(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _get_school_for_user(request, pk)
-    _require(request, "schools.appoint_liaison", school)
+def liaison_appoint(request: AuthedRequest, pk: int) -> HttpResponse:
+    school = access_school(request.user, pk)
+    require_perm(request.user, "schools.appoint_liaison", school)
     initial = {"position": request.GET.get("position") or LiaisonAppointment.Position.MAIN}
     form = LiaisonAppointForm(request.POST or None, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.liaison_appoint(
-                actor=_user(request),
+                actor=request.user,
                 school=school,
                 user=form.cleaned_data["user"],
                 position=form.cleaned_data["position"],
@@ -160,11 +139,11 @@ def liaison_appoint(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("schools.view_school", raise_exception=True)
-def liaison_end(request: HttpRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_user(request, pk)
-    _require(request, "schools.appoint_liaison", appointment)
+def liaison_end(request: AuthedRequest, pk: int) -> HttpResponse:
+    appointment = access_appointment(request.user, pk)
+    require_perm(request.user, "schools.appoint_liaison", appointment)
     try:
-        services.liaison_end(actor=_user(request), appointment=appointment)
+        services.liaison_end(actor=request.user, appointment=appointment)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -174,20 +153,20 @@ def liaison_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("schools.view_coverage", raise_exception=True)
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthedRequest) -> HttpResponse:
     townships, total = services.coverage_by_township()
     return render(request, "schools/coverage.html", {"townships": townships, "total": total})
 
 
 @login_required
 @permission_required("schools.import_schools", raise_exception=True)
-def school_import(request: HttpRequest) -> HttpResponse:
+def school_import(request: AuthedRequest) -> HttpResponse:
     """Upload the list; on errors show them all (nothing is written), else the counts."""
     form = SchoolImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.schools_import(actor=_user(request), upload=form.cleaned_data["file"])
+            report = services.schools_import(actor=request.user, upload=form.cleaned_data["file"])
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
@@ -205,7 +184,7 @@ def school_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("schools.import_schools", raise_exception=True)
-def school_import_errors(request: HttpRequest) -> HttpResponse:
+def school_import_errors(request: AuthedRequest) -> HttpResponse:
     """The last failed import's errors, as a sheet to fix the file by."""
     rows = request.session.get(IMPORT_ERRORS_SESSION_KEY)
     if not rows:
@@ -221,7 +200,7 @@ def school_import_errors(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("schools.import_schools", raise_exception=True)
-def school_template(request: HttpRequest) -> HttpResponse:
+def school_template(request: AuthedRequest) -> HttpResponse:
     return download(
         services.schools_template(), "school-list-template.xlsx", spreadsheets.XLSX_CONTENT_TYPE
     )
@@ -229,13 +208,11 @@ def school_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("schools.export_schools", raise_exception=True)
-def school_export(request: HttpRequest) -> HttpResponse:
+def school_export(request: AuthedRequest) -> HttpResponse:
     """Ask the purpose, then download the list (in the import's columns)."""
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        content = services.schools_export(
-            actor=_user(request), purpose=form.cleaned_data["purpose"]
-        )
+        content = services.schools_export(actor=request.user, purpose=form.cleaned_data["purpose"])
         return download(
             content, f"schools-{timezone.localdate():%Y%m%d}.xlsx", spreadsheets.XLSX_CONTENT_TYPE
         )

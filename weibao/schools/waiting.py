@@ -10,7 +10,7 @@ from weibao.core.contract import WaitingItem
 from weibao.schools.services import uncovered_schools
 
 
-def schools_waiting(user: User) -> list[WaitingItem]:
+def waiting(user: User) -> list[WaitingItem]:
     """For the education bureau and coordinators: schools without a campus liaison."""
     if not user.has_perm("schools.view_coverage"):
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from weibao.core.contract import AppContract, Group, MenuEntry
-from weibao.schools.waiting import schools_waiting
+from weibao.schools.waiting import waiting
 
 APP = AppContract(
     urls="weibao.schools.urls",
@@ -16,7 +16,7 @@ APP = AppContract(
             _("Liaison coverage"), "schools:coverage", Group.SCHOOLS, 20, "schools.view_coverage"
         ),
     ],
-    waiting=[schools_waiting],
+    waiting=[waiting],
     policy="weibao.schools.policy",
     demo="weibao.schools.demo.seed",
     demo_order=10,

@@ -6,21 +6,18 @@ register; every look at a request's results is audited like the page.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
+from django.db.models import prefetch_related_objects
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from weibao.accounts.models import User
-from weibao.core.api import RulesPermission
+from weibao.core.api import RulesPermission, user_of
 from weibao.staffchecks import services
+from weibao.staffchecks.access import access_batch
 from weibao.staffchecks.models import CheckBatch, CheckItem, StaffMember
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 class StaffMemberSerializer(serializers.ModelSerializer):
@@ -77,7 +74,7 @@ class StaffMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_fields = ["unit", "status", "role"]
 
     def get_queryset(self) -> Any:
-        return StaffMember.objects.for_user(_user(self.request)).select_related("person")
+        return StaffMember.objects.for_user(user_of(self.request)).select_related("person")
 
 
 class CheckBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -91,14 +88,20 @@ class CheckBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return CheckBatchDetailSerializer if self.action == "retrieve" else CheckBatchSerializer
 
     def get_queryset(self) -> Any:
-        batches = CheckBatch.objects.for_user(_user(self.request))
+        batches = CheckBatch.objects.for_user(user_of(self.request))
         if self.action == "retrieve":
             batches = batches.prefetch_related("items")
         return batches
 
+    def get_object(self) -> CheckBatch:
+        batch = access_batch(user_of(self.request), self.kwargs["pk"])
+        prefetch_related_objects([batch], "items")
+        self.check_object_permissions(self.request, batch)
+        return batch
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         batch = self.get_object()
-        services.batch_view(actor=_user(request), batch=batch, via="api")
+        services.batch_view(actor=user_of(request), batch=batch, via="api")
         return Response(self.get_serializer(batch).data)
 
 

@@ -19,6 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from weibao.accounts.models import Organisation, Role
+from weibao.accounts.policy import (
+    in_education_bureau,
+    in_police,
+    in_procuratorate,
+    is_county_coordinator,
+    is_unit_staff,
+    works_with_data,
+)
 from weibao.kit import crypto
 from weibao.lib.masking import mask_id, mask_name
 from weibao.people.models import Person
@@ -33,38 +41,28 @@ Kind = Organisation.Kind
 CLOSE_CONTACT_KINDS = Organisation.CLOSE_CONTACT_KINDS
 # Units whose results the education bureau oversees.
 EDUCATION_KINDS = frozenset({*Organisation.SCHOOL_KINDS, Kind.TRAINING})
-# Units that hold the register and confirm possible matches.
-REGISTER_KINDS = frozenset({Kind.PUBLIC_SECURITY, Kind.POLICE_STATION, Kind.PROCURATORATE})
-REGISTER_ROLES = frozenset({Role.CASE_WORKER, Role.UNIT_ADMIN, Role.COUNTY_COORDINATOR})
-UNIT_ROLES = frozenset(
-    {
-        Role.UNIT_ADMIN,
-        Role.CASE_WORKER,
-        Role.CAMPUS_LIAISON,
-        Role.READ_ONLY,
-        Role.COUNTY_COORDINATOR,
-    }
-)
+# Units that hold the register and confirm possible matches: the police and the procuratorate.
+REGISTER_KINDS = frozenset({*Organisation.POLICE_KINDS, Kind.PROCURATORATE})
+# Their staff who act on it (the county coordinator, who sits in the procuratorate, too).
+REGISTER_STAFF_ROLES = frozenset({Role.UNIT_ADMIN, Role.CASE_WORKER})
+
+# Police and procuratorate staff (not read-only) see the register and possible matches.
+holds_register = (is_unit_staff | is_county_coordinator) & (in_police | in_procuratorate)
 
 
 def sees_register(user: User) -> bool:
     """Police and procuratorate staff (not read-only) see the register and possible matches."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role in REGISTER_ROLES
-        and user.organisation.kind in REGISTER_KINDS
-    )
+    return bool(holds_register(user))
 
 
 def unit_results_q(user: User, field: str = "unit") -> Q:
     """The units whose rosters and results `user` may see, as a filter on `field`."""
-    if not (user.is_authenticated and user.is_active and user.role in UNIT_ROLES):
+    if not works_with_data(user):
         return Q(pk__in=[])
-    if user.role == Role.COUNTY_COORDINATOR:
+    if is_county_coordinator(user):
         return Q()
     condition = Q(**{f"{field}__in": user.scope.org_ids}) if user.scope.org_ids else Q(pk__in=[])
-    if user.organisation.kind == Kind.EDUCATION:
+    if in_education_bureau(user):
         condition |= Q(**{f"{field}__kind__in": EDUCATION_KINDS})
     return condition
 
@@ -72,12 +70,12 @@ def unit_results_q(user: User, field: str = "unit") -> Q:
 def units_for_user(user: User) -> models.QuerySet[Organisation]:
     """The close-contact units whose rosters and results `user` may see."""
     units = Organisation.objects.filter(kind__in=CLOSE_CONTACT_KINDS)
-    if not (user.is_authenticated and user.is_active and user.role in UNIT_ROLES):
+    if not works_with_data(user):
         return units.none()
-    if user.role == Role.COUNTY_COORDINATOR:
+    if is_county_coordinator(user):
         return units
     condition = Q(pk__in=user.scope.org_ids)
-    if user.organisation.kind == Kind.EDUCATION:
+    if in_education_bureau(user):
         condition |= Q(kind__in=EDUCATION_KINDS)
     return units.filter(condition)
 

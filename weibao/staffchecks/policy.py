@@ -21,9 +21,15 @@ from weibao.accounts.policy import (
     is_county_coordinator,
     works_with_data,
 )
-from weibao.staffchecks.models import EDUCATION_KINDS, CheckBatch, CheckItem, sees_register
-
-holds_register = rules.predicate(sees_register)
+from weibao.kit.access import in_scope
+from weibao.staffchecks.models import (
+    EDUCATION_KINDS,
+    CheckBatch,
+    CheckItem,
+    RosterUpload,
+    StaffMember,
+    holds_register,
+)
 
 
 def _unit_of(obj: Any) -> Organisation | None:
@@ -53,9 +59,21 @@ def oversees_unit(user: User, obj: Any) -> bool:
     return bool(in_education_bureau(user) and unit.kind in EDUCATION_KINDS)
 
 
-oversees = in_education_bureau | is_county_coordinator
+@rules.predicate
+def sees_results(user: User, obj: Any) -> bool:
+    """The record is in the user's `for_user`: trusted from `access_*`'s mark, else one query."""
+    for model in (CheckBatch, CheckItem, RosterUpload, StaffMember):
+        if isinstance(obj, model):
+            return in_scope(user, obj, model.objects.for_user)
+    return False
 
-rules.add_perm("staffchecks.view_staffchecks", works_with_data & (in_close_contact_unit | oversees))
+
+oversees = in_education_bureau | is_county_coordinator
+view_staffchecks = works_with_data & (in_close_contact_unit | oversees)
+
+rules.add_perm("staffchecks.view_staffchecks", view_staffchecks)
+# One request's (or person's) results: a user who sees staff checks, for a record in their reach.
+rules.add_perm("staffchecks.view_results", view_staffchecks & sees_results)
 rules.add_perm("staffchecks.manage_roster", can_write & in_close_contact_unit & own_unit)
 rules.add_perm(
     "staffchecks.request_check",

@@ -3,25 +3,29 @@ possible matches for the police, and the compliance page."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weibao.accounts.models import Organisation, User
-from weibao.audit.models import AuditEvent
-from weibao.audit.services import record
+from weibao.accounts.http import AuthedRequest
 from weibao.kit import documents, spreadsheets
 from weibao.kit.forms import apply_errors
+from weibao.kit.guards import require_perm
 from weibao.kit.pages import download, paginate, render_list
 from weibao.staffchecks import services
+from weibao.staffchecks.access import (
+    access_batch,
+    access_item,
+    access_match,
+    access_staff,
+    access_unit,
+    access_upload,
+)
 from weibao.staffchecks.forms import (
     ActionForm,
     BatchForm,
@@ -41,47 +45,9 @@ from weibao.staffchecks.models import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _get_unit_for_user(request: HttpRequest, pk: int) -> Organisation:
-    return get_object_or_404(units_for_user(_user(request)), pk=pk)
-
-
-def _get_staff_for_user(request: HttpRequest, pk: int) -> StaffMember:
-    staff = StaffMember.objects.for_user(_user(request)).select_related("person", "unit")
-    return get_object_or_404(staff, pk=pk)
-
-
-def _get_upload_for_user(request: HttpRequest, pk: int) -> RosterUpload:
-    uploads = RosterUpload.objects.for_user(_user(request)).select_related("unit")
-    return get_object_or_404(uploads, pk=pk)
-
-
-def _get_batch_for_user(request: HttpRequest, pk: int) -> CheckBatch:
-    batches = CheckBatch.objects.for_user(_user(request)).select_related("unit")
-    return get_object_or_404(batches, pk=pk)
-
-
-def _get_item_for_user(request: HttpRequest, pk: int) -> CheckItem:
-    items = CheckItem.objects.for_user(_user(request)).select_related("batch__unit", "staff")
-    return get_object_or_404(items, pk=pk)
-
-
-def _get_match_for_user(request: HttpRequest, pk: int) -> CheckItem:
-    items = CheckItem.objects.possible_for_police(_user(request)).select_related("batch__unit")
-    return get_object_or_404(items, pk=pk)
-
-
-def _require(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     if user.has_perm("staffchecks.view_staffchecks"):
         if units_for_user(user).filter(pk=user.organisation_id).exists():
             return redirect("staffchecks:roster", user.organisation_id)
@@ -96,9 +62,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def roster(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = _get_unit_for_user(request, unit_id)
-    staff = StaffMember.objects.for_user(_user(request)).filter(unit=unit)
+def roster(request: AuthedRequest, unit_id: int) -> HttpResponse:
+    unit = access_unit(request.user, unit_id)
+    staff = StaffMember.objects.for_user(request.user).filter(unit=unit)
     status = request.GET.get("status", "active")
     if status in StaffMember.Status.values:
         staff = staff.filter(status=status)
@@ -119,8 +85,8 @@ def roster(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def roster_template(request: HttpRequest, unit_id: int) -> HttpResponse:
-    _get_unit_for_user(request, unit_id)
+def roster_template(request: AuthedRequest, unit_id: int) -> HttpResponse:
+    access_unit(request.user, unit_id)
     content = spreadsheets.template_bytes(_("Staff roster"), services.ROSTER_COLUMNS)
     return download(content, "staff-roster-template.xlsx", spreadsheets.XLSX_CONTENT_TYPE)
 
@@ -128,14 +94,14 @@ def roster_template(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def roster_upload(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = _get_unit_for_user(request, unit_id)
-    _require(request, "staffchecks.manage_roster", unit)
+def roster_upload(request: AuthedRequest, unit_id: int) -> HttpResponse:
+    unit = access_unit(request.user, unit_id)
+    require_perm(request.user, "staffchecks.manage_roster", unit)
     form = SpreadsheetForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             upload = services.roster_upload(
-                actor=_user(request), unit=unit, upload=form.cleaned_data["file"]
+                actor=request.user, unit=unit, upload=form.cleaned_data["file"]
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -147,13 +113,13 @@ def roster_upload(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def staff_add(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = _get_unit_for_user(request, unit_id)
-    _require(request, "staffchecks.manage_roster", unit)
+def staff_add(request: AuthedRequest, unit_id: int) -> HttpResponse:
+    unit = access_unit(request.user, unit_id)
+    require_perm(request.user, "staffchecks.manage_roster", unit)
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_add(actor=_user(request), unit=unit, data=form.cleaned_data)
+            services.staff_add(actor=request.user, unit=unit, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -168,11 +134,11 @@ def staff_add(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def staff_left(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = _get_staff_for_user(request, pk)
-    _require(request, "staffchecks.manage_roster", staff.unit)
+def staff_left(request: AuthedRequest, pk: int) -> HttpResponse:
+    staff = access_staff(request.user, pk)
+    require_perm(request.user, "staffchecks.manage_roster", staff.unit)
     try:
-        services.staff_mark_left(actor=_user(request), staff=staff)
+        services.staff_mark_left(actor=request.user, staff=staff)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -182,8 +148,8 @@ def staff_left(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _get_upload_for_user(request, pk)
+def upload_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    upload = access_upload(request.user, pk)
     context = {
         "upload": upload,
         "can_manage": request.user.has_perm("staffchecks.manage_roster", upload.unit),
@@ -195,11 +161,11 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def upload_import(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _get_upload_for_user(request, pk)
-    _require(request, "staffchecks.manage_roster", upload.unit)
+def upload_import(request: AuthedRequest, pk: int) -> HttpResponse:
+    upload = access_upload(request.user, pk)
+    require_perm(request.user, "staffchecks.manage_roster", upload.unit)
     try:
-        count = services.roster_upload_import(actor=_user(request), roster=upload)
+        count = services.roster_upload_import(actor=request.user, roster=upload)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(upload)
@@ -209,10 +175,10 @@ def upload_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def upload_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = _get_upload_for_user(request, pk)
-    _require(request, "staffchecks.manage_roster", upload.unit)
-    content = services.roster_upload_errors_bytes(actor=_user(request), roster=upload)
+def upload_errors(request: AuthedRequest, pk: int) -> HttpResponse:
+    upload = access_upload(request.user, pk)
+    require_perm(request.user, "staffchecks.manage_roster", upload.unit)
+    content = services.roster_upload_errors_bytes(actor=request.user, roster=upload)
     return download(content, f"roster-rows-to-fix-{upload.pk}.xlsx", spreadsheets.XLSX_CONTENT_TYPE)
 
 
@@ -221,8 +187,8 @@ def upload_errors(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def batch_list(request: HttpRequest) -> HttpResponse:
-    batches = CheckBatch.objects.for_user(_user(request)).select_related("unit")
+def batch_list(request: AuthedRequest) -> HttpResponse:
+    batches = CheckBatch.objects.for_user(request.user).select_related("unit")
     context = {
         "page": paginate(request, batches),
         "can_request_all": request.user.has_perm("staffchecks.request_all"),
@@ -235,14 +201,14 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def batch_create(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = _get_unit_for_user(request, unit_id)
-    _require(request, "staffchecks.request_check", unit)
+def batch_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
+    unit = access_unit(request.user, unit_id)
+    require_perm(request.user, "staffchecks.request_check", unit)
     form = BatchForm(request.POST or None, request.FILES or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.batch_create(
-                actor=_user(request),
+                actor=request.user,
                 unit=unit,
                 kind=form.cleaned_data["kind"],
                 consent_confirmed=form.cleaned_data["consent_confirmed"],
@@ -271,9 +237,9 @@ def batch_create(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch_for_user(request, pk)
-    services.batch_view(actor=_user(request), batch=batch)
+def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = access_batch(request.user, pk)
+    services.batch_view(actor=request.user, batch=batch)
     items = batch.items.select_related("staff")
     context = {
         "batch": batch,
@@ -292,11 +258,11 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def batch_run(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch_for_user(request, pk)
-    _require(request, "staffchecks.request_check", batch)
+def batch_run(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = access_batch(request.user, pk)
+    require_perm(request.user, "staffchecks.request_check", batch)
     try:
-        job = services.batches_run_start(actor=_user(request), batches=[batch])
+        job = services.batches_run_start(actor=request.user, batches=[batch])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(batch)
@@ -306,10 +272,10 @@ def batch_run(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("staffchecks.request_all", raise_exception=True)
-def annual_run_all(request: HttpRequest) -> HttpResponse:
+def annual_run_all(request: AuthedRequest) -> HttpResponse:
     """One click: open this year's annual re-check where missing, and run every open one the
     user oversees, as one job."""
-    user = _user(request)
+    user = request.user
     year = timezone.localdate().year
     services.annual_open_all(year=year, actor=user)
     units = units_for_user(user)
@@ -328,25 +294,25 @@ def annual_run_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def batch_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch_for_user(request, pk)
-    content = services.batch_letter(actor=_user(request), batch=batch)
+def batch_letter(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = access_batch(request.user, pk)
+    content = services.batch_letter(actor=request.user, batch=batch)
     return download(content, f"check-result-{batch.pk}.docx", documents.DOCX_CONTENT_TYPE)
 
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def item_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_item_for_user(request, pk)
-    content = services.batch_letter(actor=_user(request), batch=item.batch, item=item)
+def item_letter(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = access_item(request.user, pk)
+    content = services.batch_letter(actor=request.user, batch=item.batch, item=item)
     return download(content, f"check-result-{item.pk}.docx", documents.DOCX_CONTENT_TYPE)
 
 
 @login_required
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def batch_print(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch_for_user(request, pk)
-    services.batch_view(actor=_user(request), batch=batch, via="print")
+def batch_print(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = access_batch(request.user, pk)
+    services.batch_view(actor=request.user, batch=batch, via="print")
     doc = services.letter_document(batch)
     return render(request, "staffchecks/letter_print.html", {"batch": batch, "doc": doc})
 
@@ -354,14 +320,14 @@ def batch_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def batch_national(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch_for_user(request, pk)
-    _require(request, "staffchecks.request_check", batch)
+def batch_national(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = access_batch(request.user, pk)
+    require_perm(request.user, "staffchecks.request_check", batch)
     form = SpreadsheetForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             count = services.national_results_enter(
-                actor=_user(request), batch=batch, upload=form.cleaned_data["file"]
+                actor=request.user, batch=batch, upload=form.cleaned_data["file"]
             )
         except services.RegisterFileError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -379,14 +345,14 @@ def batch_national(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("staffchecks.view_staffchecks", raise_exception=True)
-def item_action(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_item_for_user(request, pk)
-    _require(request, "staffchecks.record_action", item)
+def item_action(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = access_item(request.user, pk)
+    require_perm(request.user, "staffchecks.record_action", item)
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
             services.item_record_action(
-                actor=_user(request), item=item, action=form.cleaned_data["action"]
+                actor=request.user, item=item, action=form.cleaned_data["action"]
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -402,15 +368,15 @@ def item_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_register", raise_exception=True)
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthedRequest) -> HttpResponse:
     form = SpreadsheetForm(request.POST or None, request.FILES or None)
     row_errors: list[spreadsheets.RowError] = []
     if request.method == "POST":
-        _require(request, "staffchecks.import_register")
+        require_perm(request.user, "staffchecks.import_register")
         if form.is_valid():
             try:
                 batch = services.register_import(
-                    actor=_user(request), upload=form.cleaned_data["file"]
+                    actor=request.user, upload=form.cleaned_data["file"]
                 )
             except services.RegisterFileError as exc:
                 apply_errors(form, exc)
@@ -426,36 +392,30 @@ def register(request: HttpRequest) -> HttpResponse:
         "form": form,
         "row_errors": row_errors[:200],
         "more_errors": max(0, len(row_errors) - 200),
-        "imports": RegisterImport.objects.for_user(_user(request)).select_related(
+        "imports": RegisterImport.objects.for_user(request.user).select_related(
             "organisation", "imported_by"
         )[:20],
-        "records": OffenderRecord.objects.for_user(_user(request)).count(),
-        "pending": CheckItem.objects.possible_for_police(_user(request)).count(),
+        "records": OffenderRecord.objects.for_user(request.user).count(),
+        "pending": CheckItem.objects.possible_for_police(request.user).count(),
     }
     return render(request, "staffchecks/register.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 @permission_required("staffchecks.view_register", raise_exception=True)
-def register_template(request: HttpRequest) -> HttpResponse:
+def register_template(request: AuthedRequest) -> HttpResponse:
     content = spreadsheets.template_bytes(_("Register"), services.REGISTER_COLUMNS)
     return download(content, "register-template.xlsx", spreadsheets.XLSX_CONTENT_TYPE)
 
 
 @login_required
 @permission_required("staffchecks.confirm_match", raise_exception=True)
-def matches(request: HttpRequest) -> HttpResponse:
-    items = CheckItem.objects.possible_for_police(_user(request)).select_related(
+def matches(request: AuthedRequest) -> HttpResponse:
+    items = CheckItem.objects.possible_for_police(request.user).select_related(
         "batch__unit", "matched_record"
     )
     page = paginate(request, items)
-    # The page shows names and register categories: a look at the register, logged.
-    record(
-        AuditEvent.Action.VIEW,
-        actor=_user(request),
-        target_repr=_("possible matches"),
-        items=[item.pk for item in page],
-    )
+    services.matches_view(actor=request.user, items=page)
     context = {"page": page, "form": ConfirmForm()}
     return render_list(
         request, "staffchecks/matches.html", "staffchecks/_match_table.html", context
@@ -465,13 +425,13 @@ def matches(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("staffchecks.confirm_match", raise_exception=True)
-def match_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_match_for_user(request, pk)
+def match_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = access_match(request.user, pk)
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
             services.item_confirm(
-                actor=_user(request),
+                actor=request.user,
                 item=item,
                 barred=form.cleaned_data["decision"] == "barred",
                 note=form.cleaned_data["note"],
@@ -490,8 +450,8 @@ def match_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("staffchecks.view_compliance", raise_exception=True)
-def compliance(request: HttpRequest) -> HttpResponse:
-    data = services.compliance(user=_user(request))
+def compliance(request: AuthedRequest) -> HttpResponse:
+    data = services.compliance(user=request.user)
     context = {"data": data, "form": PurposeForm()}
     return render(request, "staffchecks/compliance.html", context)
 
@@ -499,12 +459,12 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("staffchecks.export_compliance", raise_exception=True)
-def compliance_export(request: HttpRequest) -> HttpResponse:
+def compliance_export(request: AuthedRequest) -> HttpResponse:
     form = PurposeForm(request.POST)
     if form.is_valid():
         try:
             content = services.compliance_export(
-                actor=_user(request), purpose=form.cleaned_data["purpose"]
+                actor=request.user, purpose=form.cleaned_data["purpose"]
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -514,5 +474,5 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
                 f"staff-checks-compliance-{timezone.localdate()}.xlsx",
                 spreadsheets.XLSX_CONTENT_TYPE,
             )
-    data = services.compliance(user=_user(request))
+    data = services.compliance(user=request.user)
     return render(request, "staffchecks/compliance.html", {"data": data, "form": form}, status=400)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weibao.accounts.models import User
@@ -12,7 +12,9 @@ from weibao.core.contract import WaitingItem
 from weibao.staffchecks.models import CheckBatch, CheckItem, sees_register
 
 
-def waiting(user: User) -> Iterable[WaitingItem]:
+def waiting(user: User) -> list[WaitingItem]:
+    """Possible matches for the register's holders; for a unit, the barring results still
+    without a recorded action (overdue once one is past its due date) and the checks to run."""
     if not user.is_authenticated:
         return []
     items: list[WaitingItem] = []
@@ -23,11 +25,15 @@ def waiting(user: User) -> Iterable[WaitingItem]:
         )
     if user.has_perm("staffchecks.view_staffchecks"):
         own = CheckItem.objects.barred_without_action().filter(batch__unit_id=user.organisation_id)
+        counts = own.aggregate(
+            n=Count("pk"), late=Count("pk", filter=Q(action_due__lt=timezone.localdate()))
+        )
         items.append(
             WaitingItem(
                 _("Staff check results needing action"),
-                own.count(),
+                counts["n"],
                 reverse("staffchecks:batch_list"),
+                overdue=bool(counts["late"]),
             )
         )
         opened = CheckBatch.objects.filter(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from weibao.core.contract import AppContract, Group, MenuEntry
+from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.staffchecks.indicators import barred_found, people_checked
 from weibao.staffchecks.waiting import waiting
 
 APP = AppContract(
@@ -35,4 +37,21 @@ APP = AppContract(
     demo="weibao.staffchecks.demo.seed",
     demo_order=60,
     api="weibao.staffchecks.api.register",
+    indicators=[
+        Indicator(
+            key="people_checked",
+            label=_("People checked against the barring register"),
+            unit=pgettext_lazy("indicator unit", "people"),
+            compute=people_checked,
+            doc="Check items of requests completed in the period, for units in the division.",
+        ),
+        Indicator(
+            key="barred_found",
+            label=_("People found barred from work with children"),
+            unit=pgettext_lazy("indicator unit", "people"),
+            compute=barred_found,
+            doc="Of those, the items whose result is barred (exact match, confirmed possible "
+            "match or national query platform hit).",
+        ),
+    ],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from weibao.accounts.models import Role
@@ -48,7 +48,7 @@ def test_nobody_decides_their_own_application(application, coordinator):
 
 
 def test_only_coordinators_decide(application, police):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.sealed_query_decide(actor=police, application=application, approve=False)
 
 

@@ -4,11 +4,12 @@ clerk, a term around today, the seeded topics, and a legal vice-principal at sch
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -24,6 +25,14 @@ from weibao.testing import County, id_for, make_user
 @pytest.fixture(autouse=True)
 def _english(english: None) -> None:
     """These tests assert on the English message ids."""
+
+
+@pytest.fixture
+def midyear() -> Iterator[None]:
+    """Today is 15 June 2026: "this year", "a week ago" and "a year ago" never straddle a
+    New Year (use it with pytestmark = pytest.mark.usefixtures("midyear"))."""
+    with time_machine.travel(datetime(2026, 6, 15, 10, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 @pytest.fixture

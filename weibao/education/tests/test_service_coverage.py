@@ -14,6 +14,8 @@ from weibao.education.coverage import CoverageFilters, coverage_report
 from weibao.education.models import CoverageRule, Session, Term
 from weibao.schools.models import School
 
+pytestmark = pytest.mark.usefixtures("midyear")
+
 
 @pytest.fixture
 def past_term(db) -> Term:

@@ -14,7 +14,9 @@ from weibao.education.models import Session
 from weibao.legalvp.models import DutyRecord
 from weibao.legalvp.services import law_education_hours
 
-YEAR = timezone.localdate().year
+pytestmark = pytest.mark.usefixtures("midyear")
+
+YEAR = 2026  # the midyear fixture's
 
 
 def _hours(appointment) -> Decimal:

@@ -3,11 +3,12 @@ prosecutor, an appointee with an account, and an appointment at school A."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from weibao.accounts.models import Role, User
@@ -22,6 +23,14 @@ BIRTH_VP = date(1980, 5, 4)
 @pytest.fixture(autouse=True)
 def _english(english: None) -> None:
     """These tests assert on the English message ids."""
+
+
+@pytest.fixture
+def midyear() -> Iterator[None]:
+    """Today is 15 June 2026: "this year", "a week ago" and "a year ago" never straddle a
+    New Year (use it with pytestmark = pytest.mark.usefixtures("midyear"))."""
+    with time_machine.travel(datetime(2026, 6, 15, 10, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 @pytest.fixture

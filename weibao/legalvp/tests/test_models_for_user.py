@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from weibao.legalvp import services
 from weibao.legalvp.models import Appointment, DutyRecord, Evaluation
+
+pytestmark = pytest.mark.usefixtures("midyear")
 
 
 def visible(user) -> set[int]:

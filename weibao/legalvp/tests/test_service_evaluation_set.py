@@ -10,6 +10,8 @@ from django.utils import timezone
 from weibao.legalvp import services
 from weibao.legalvp.models import Evaluation
 
+pytestmark = pytest.mark.usefixtures("midyear")
+
 
 def test_set_twice_changes_the_one_evaluation(admin_a, appointment, school_a) -> None:
     year = timezone.localdate().year
@@ -51,10 +53,11 @@ def test_bad_input(admin_a, appointment, school_a, change, field) -> None:
     assert not Evaluation.objects.exists()
 
 
-def test_school_must_be_served(admin_a, appointment, school_b) -> None:
+def test_school_must_be_served(bureau, appointment, school_b) -> None:
+    # The bureau: a school's own staff are refused before (they evaluate for their school only).
     with pytest.raises(ValidationError) as caught:
         services.evaluation_set(
-            actor=admin_a,
+            actor=bureau,
             appointment=appointment,
             school=school_b,
             year=timezone.localdate().year,

@@ -14,6 +14,8 @@ from weibao.accounts.models import Organisation
 from weibao.audit.models import AuditEvent
 from weibao.legalvp import services
 
+pytestmark = pytest.mark.usefixtures("midyear")
+
 
 @pytest.fixture
 def court(county) -> Organisation:

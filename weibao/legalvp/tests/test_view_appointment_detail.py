@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from weibao.legalvp import services
+
+pytestmark = pytest.mark.usefixtures("midyear")
 
 
 def url(appointment) -> str:
@@ -43,7 +46,7 @@ def test_not_allowed_is_404(client_for, liaison_b, police, outsider, appointment
 
 
 def test_liaison_b_does_not_see_school_as_evaluation(
-    client_for, make_appointment, school_a, school_b, admin_a, liaison_b
+    client_for, make_appointment, school_a, school_b, admin_a, bureau, liaison_b
 ) -> None:
     appointment = make_appointment([school_a, school_b])
     services.evaluation_set(
@@ -55,7 +58,7 @@ def test_liaison_b_does_not_see_school_as_evaluation(
         comments="甲校评语",
     )
     services.duty_record_add(
-        actor=admin_a,
+        actor=bureau,  # a school records duties only through its law-education sessions
         appointment=appointment,
         data={
             "school": school_a,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from weibao.legalvp.models import Evaluation
+
+pytestmark = pytest.mark.usefixtures("midyear")
 
 
 def data(school, grade="excellent") -> dict:

@@ -6,18 +6,19 @@ from weibao.core import services as core_services
 from weibao.notices import services
 from weibao.notices.models import NoticeRecipient
 from weibao.notices.tests.conftest import past_deadline, pdf
+from weibao.notices.waiting import waiting
 
 
 @pytest.fixture(autouse=True)
 def _only_notices(monkeypatch: pytest.MonkeyPatch) -> None:
     """The home page's sources, this app's only (other apps' are tested by them)."""
-    monkeypatch.setattr(core_services, "waiting_sources", lambda: [services.waiting_items])
+    monkeypatch.setattr(core_services, "waiting_sources", lambda: [waiting])
 
 
 def test_registered_on_the_home_page() -> None:
     from weibao.core.contract import waiting_sources
 
-    assert waiting_sources().count(services.waiting_items) == 1
+    assert waiting_sources().count(waiting) == 1
 
 
 def _waiting(user) -> dict[str, int]:
@@ -49,3 +50,10 @@ def test_others_see_nothing(sent_notice, outsider, police) -> None:
 def test_home_page_shows_it(client_for, sent_notice, liaison_a) -> None:
     body = client_for(liaison_a).get("/").content.decode()
     assert "Notices waiting for your reply" in body
+
+
+def test_overdue_replies_are_marked_overdue(sent_notice, education) -> None:
+    past_deadline(sent_notice)
+    items = {item.label: item for item in waiting(education)}
+    assert items["Notices with overdue replies"].overdue
+    assert not items["Notices waiting for your reply"].overdue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import time_machine
 from django.utils import timezone
 
 from weibao.accounts.models import User
@@ -13,6 +14,7 @@ from weibao.staffchecks.models import CheckBatch, CheckItem, OffenderRecord, Sta
 from weibao.testing import County, id_for
 
 
+@time_machine.travel("2026-01-10 09:00 +0800")
 def test_counts_match_the_database(
     county: County,
     admin_a: User,

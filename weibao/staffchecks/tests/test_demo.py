@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 from django.test import override_settings
 
 from weibao.accounts.models import User
@@ -13,6 +14,7 @@ from weibao.staffchecks import demo, services
 from weibao.staffchecks.models import CheckBatch, CheckItem, OffenderRecord, StaffMember
 
 
+@time_machine.travel("2026-11-15 09:00 +0800")
 @pytest.mark.django_db
 def test_demo_seed_and_annual_recheck_finds_the_planted() -> None:
     from weibao.demo.county import demo_county_seed

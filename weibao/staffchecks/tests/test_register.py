@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 
 from weibao.accounts.models import User
 from weibao.audit.models import AuditEvent
@@ -66,7 +66,7 @@ def test_schools_and_the_bureau_may_not_import(
 ) -> None:
     for user in (admin_a, edu_user):
         file = make_xlsx(HEADER, [["孙三", id_for(date(1970, 1, 1), 1), "", "sexual"]])
-        with pytest.raises(ValidationError):
+        with pytest.raises(PermissionDenied):
             services.register_import(actor=user, upload=file)
     assert not OffenderRecord.objects.exists()
     # The county coordinator sits in the procuratorate: a register holder.

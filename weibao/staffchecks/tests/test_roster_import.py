@@ -171,7 +171,7 @@ def test_a_bad_last_row_undoes_the_rows_already_written(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # One row per chunk: the good rows are written before the bad one is read.
-    monkeypatch.setattr(services, "CHUNK", 1)
+    monkeypatch.setattr(services.rosters, "CHUNK", 1)
     people_before = Person.objects.count()
     rows = [
         ["张伟", GOOD_1, "teacher", "2020-09-01", ""],

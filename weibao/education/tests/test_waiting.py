@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from weibao.core.services import waiting_for
-from weibao.education.services import waiting_items
+from weibao.education.waiting import waiting
+
+pytestmark = pytest.mark.usefixtures("midyear")
 
 
 def _counts(user) -> dict[str, int]:
-    return {str(item.label): item.count for item in waiting_items(user)}
+    return {str(item.label): item.count for item in waiting(user)}
 
 
 def test_overdue_sessions_per_school(make_session, school_b, liaison_a, liaison_b, bureau):

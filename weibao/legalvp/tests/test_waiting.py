@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.core.management import call_command
 
 from weibao.core.contract import menu_for
 from weibao.core.services import waiting_for
 from weibao.legalvp.models import Appointment
+
+pytestmark = pytest.mark.usefixtures("midyear")
 
 
 def labels(user) -> dict[str, int]:

@@ -1,0 +1,268 @@
+"""Referrals between units: sent, accepted or declined, closed; escalated when overdue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from weibao.accounts.models import Organisation, User
+from weibao.atrisk.models import AtRiskFile
+from weibao.audit.models import AuditEvent
+from weibao.audit.services import record
+from weibao.casework.models import (
+    Case,
+    CaseworkSettings,
+    Referral,
+)
+from weibao.casework.services._common import (
+    coordinators,
+    save_fields,
+    text_of,
+    timeline,
+    unit_users,
+)
+from weibao.core.services import notify
+from weibao.kit.access import in_scope
+
+# Referrals ---------------------------------------------------------------------------------------
+from weibao.kit.guards import raise_if, require, require_perm
+
+
+def _require_subject(actor: User, data: Mapping[str, Any]) -> None:
+    """The actor may refer this report (`casework.refer_case`), and sees this at-risk file."""
+    case, file = data.get("case"), data.get("atrisk_file")
+    if isinstance(case, Case):
+        require_perm(actor, "casework.refer_case", case)
+    if isinstance(file, AtRiskFile):
+        require(in_scope(actor, file, AtRiskFile.objects.for_user))
+
+
+def referral_create(
+    *, actor: User, data: Mapping[str, Any], idempotency_key: str = ""
+) -> tuple[Referral, bool]:
+    """Refer a report or an at-risk file to another unit for an action. Returns (referral,
+    created); a key already used by the actor's unit returns the first referral."""
+    require_perm(actor, "casework.file_report")  # can_write
+    _require_subject(actor, data)
+    key = str(idempotency_key or "").strip()[:100]
+    if key:
+        existing = Referral.objects.filter(
+            from_unit=actor.organisation, idempotency_key=key
+        ).first()
+        if existing is not None:
+            return existing, False
+    case, file, to_unit = data.get("case"), data.get("atrisk_file"), data.get("to_unit")
+    errors: dict[str, list[str]] = {}
+    if not isinstance(case, Case) and not isinstance(file, AtRiskFile):
+        errors["case"] = [_("Choose the report or at-risk file to refer.")]
+    if not isinstance(to_unit, Organisation):
+        errors["to_unit"] = [_("Choose the unit to refer to.")]
+    elif to_unit.pk == actor.organisation_id:
+        errors["to_unit"] = [_("Refer to another unit, not your own.")]
+    action = text_of(data, "action")
+    if action not in Referral.Action.values:
+        errors["action"] = [_("Choose an action from the list.")]
+    if not text_of(data, "request"):
+        errors["request"] = [_("Say what the receiving unit is asked to do.")]
+    due = data.get("due_date") or (
+        timezone.localdate() + timedelta(days=CaseworkSettings.current().referral_days)
+    )
+    if not isinstance(due, date) or due < timezone.localdate():
+        errors["due_date"] = [_("The due date cannot be in the past.")]
+    raise_if(errors)
+    referral = Referral(
+        case=case if isinstance(case, Case) else None,
+        atrisk_file=file if isinstance(file, AtRiskFile) else None,
+        from_unit=actor.organisation,
+        to_unit=to_unit,
+        action=action,
+        request=text_of(data, "request"),
+        due_date=due,
+        created_by=actor,
+        idempotency_key=key,
+    )
+    referral.full_clean()
+    try:
+        with transaction.atomic():
+            referral.save()
+            record(
+                AuditEvent.Action.CREATE,
+                actor=actor,
+                target=referral,
+                target_repr=str(referral),
+                to_unit=str(to_unit),
+                referral_action=action,
+                subject=referral.subject_label,
+            )
+            timeline(
+                actor=actor,
+                referral=referral,
+                kind="referral_sent",
+                text=_("Referred to %(unit)s for %(action)s, due %(due)s.")
+                % {"unit": to_unit, "action": referral.get_action_display(), "due": due},
+            )
+            assert isinstance(to_unit, Organisation)
+            notify(
+                recipients=unit_users(to_unit),
+                title=_("Referral from %(unit)s: %(action)s, due %(due)s")
+                % {"unit": actor.organisation, "action": referral.get_action_display(), "due": due},
+                link=referral.get_absolute_url(),
+                kind="casework.referral",
+                webhook_units=[to_unit],
+            )
+    except IntegrityError:
+        if key:
+            first = Referral.objects.filter(
+                from_unit=actor.organisation, idempotency_key=key
+            ).first()
+            if first is not None:
+                return first, False
+        raise
+    return referral, True
+
+
+def _referral_step(actor: User, referral: Referral, allowed: Iterable[str], field: str) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in allowed:
+        raise ValidationError(
+            {
+                field: [
+                    _("This step is not possible now: the referral is %(status)s.")
+                    % {"status": referral.get_status_display()}
+                ]
+            }
+        )
+    return referral
+
+
+def _tell_sender(referral: Referral, title: str) -> None:
+    notify(
+        recipients=unit_users(referral.from_unit),
+        title=title,
+        link=referral.get_absolute_url(),
+        kind="casework.referral",
+    )
+
+
+def referral_accept(*, actor: User, referral: Referral) -> Referral:
+    require_perm(actor, "casework.respond_referral", referral)
+    with transaction.atomic():
+        referral = _referral_step(actor, referral, [Referral.Status.REQUESTED], "status")
+        referral.status = Referral.Status.ACCEPTED
+        referral.responded_at = timezone.now()
+        save_fields(referral, ["status", "responded_at"])
+        record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            target=referral,
+            target_repr=str(referral),
+            step="accept",
+        )
+        timeline(
+            actor=actor,
+            referral=referral,
+            kind="referral_accepted",
+            text=_("Referral accepted by %(unit)s.") % {"unit": actor.organisation},
+        )
+        _tell_sender(referral, _("%(unit)s accepted your referral") % {"unit": actor.organisation})
+    return referral
+
+
+def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
+    require_perm(actor, "casework.respond_referral", referral)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationError({"decline_reason": [_("Give the reason for declining.")]})
+    with transaction.atomic():
+        referral = _referral_step(actor, referral, [Referral.Status.REQUESTED], "decline_reason")
+        referral.status = Referral.Status.DECLINED
+        referral.responded_at = timezone.now()
+        referral.decline_reason = reason
+        save_fields(referral, ["status", "responded_at", "decline_reason"])
+        record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            target=referral,
+            target_repr=str(referral),
+            step="decline",
+        )
+        timeline(
+            actor=actor,
+            referral=referral,
+            kind="referral_declined",
+            text=_("Referral declined by %(unit)s: %(reason)s")
+            % {"unit": actor.organisation, "reason": reason},
+        )
+        _tell_sender(referral, _("%(unit)s declined your referral") % {"unit": actor.organisation})
+    return referral
+
+
+def referral_close(*, actor: User, referral: Referral, outcome: str) -> Referral:
+    """The receiving unit records what it did and closes the referral."""
+    require_perm(actor, "casework.respond_referral", referral)
+    outcome = str(outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": [_("Say what was done.")]})
+    with transaction.atomic():
+        referral = _referral_step(actor, referral, [Referral.Status.ACCEPTED], "outcome")
+        referral.status = Referral.Status.CLOSED
+        referral.outcome = outcome
+        referral.closed_at = timezone.now()
+        save_fields(referral, ["status", "outcome", "closed_at"])
+        record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            target=referral,
+            target_repr=str(referral),
+            step="close",
+        )
+        timeline(
+            actor=actor,
+            referral=referral,
+            kind="referral_closed",
+            text=_("Referral done and closed by %(unit)s.") % {"unit": actor.organisation},
+        )
+        _tell_sender(referral, _("%(unit)s finished your referral") % {"unit": actor.organisation})
+    return referral
+
+
+def referrals_escalate(*, on: date | None = None) -> int:
+    """Escalate open referrals past their due date to the county coordinators (once each)."""
+    day = on or timezone.localdate()
+    count = 0
+    for referral in Referral.objects.overdue(day).filter(escalated_at__isnull=True):
+        with transaction.atomic():
+            updated = Referral.objects.filter(pk=referral.pk, escalated_at__isnull=True).update(
+                escalated_at=timezone.now()
+            )
+            if not updated:
+                continue
+            record(
+                AuditEvent.Action.UPDATE,
+                target=referral,
+                target_repr=str(referral),
+                step="escalate",
+                due_date=str(referral.due_date),
+            )
+            timeline(
+                actor=None,
+                referral=referral,
+                kind="referral_escalated",
+                text=_("Past its due date (%(due)s): escalated to the county coordinator.")
+                % {"due": referral.due_date},
+            )
+            notify(
+                recipients=coordinators(),
+                title=_("Overdue referral to %(unit)s (due %(due)s) escalated")
+                % {"unit": referral.to_unit, "due": referral.due_date},
+                link=referral.get_absolute_url(),
+                kind="casework.escalated",
+            )
+            count += 1
+    return count
