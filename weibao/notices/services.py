@@ -26,6 +26,7 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
 from weibao.core.models import Attachment
 from weibao.core.services import attachment_store, notify
+from weibao.kit.guards import require_perm
 from weibao.kit.spreadsheets import workbook_bytes
 from weibao.notices.models import (
     Notice,
@@ -93,6 +94,7 @@ def _validate(notice: Notice, townships: Sequence[Division] | None) -> None:
 @transaction.atomic
 def notice_create(*, actor: User, data: Mapping[str, Any]) -> Notice:
     """Write a draft notice from the actor's unit."""
+    require_perm(actor, "notices.add_notice")
     _check_sender(actor)
     notice = Notice(sender=actor, sender_unit=actor.organisation)
     townships = _apply(notice, data)
@@ -113,6 +115,7 @@ def notice_create(*, actor: User, data: Mapping[str, Any]) -> Notice:
 @transaction.atomic
 def notice_update(*, actor: User, notice: Notice, data: Mapping[str, Any]) -> Notice:
     """Change a draft."""
+    require_perm(actor, "notices.change_notice", notice)
     _check_sender(actor)
     _check_draft(notice)
     before = {name: getattr(notice, name) for name in NOTICE_FIELDS}
@@ -138,6 +141,7 @@ def notice_update(*, actor: User, notice: Notice, data: Mapping[str, Any]) -> No
 
 def notice_attach(*, actor: User, notice: Notice, upload: UploadedFile) -> Attachment:
     """Attach a file to a draft (checked and audited by the attachment store)."""
+    require_perm(actor, "notices.change_notice", notice)
     _check_sender(actor)
     _check_draft(notice)
     return attachment_store(actor=actor, upload=upload, owner=notice)
@@ -187,6 +191,7 @@ def notice_send(*, actor: User, notice: Notice) -> int:
     does not receive it. Each gets an in-app message, and each school's group robot (if set) a
     post, queued for the worker after the commit.
     """
+    require_perm(actor, "notices.change_notice", notice)
     _check_sender(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     _check_draft(notice)
@@ -228,6 +233,7 @@ def notice_send(*, actor: User, notice: Notice) -> int:
 @transaction.atomic
 def notice_withdraw(*, actor: User, notice: Notice) -> Notice:
     """Withdraw a sent notice: no more replies or reminders; the recipients are told."""
+    require_perm(actor, "notices.change_notice", notice)
     _check_sender(actor)
     if notice.status != Notice.Status.SENT:
         raise ValidationError(_("Only a sent notice can be withdrawn."), code="not_sent")
@@ -252,6 +258,7 @@ def notice_withdraw(*, actor: User, notice: Notice) -> Notice:
 
 def notice_mark_read(*, actor: User, notice: Notice) -> int:
     """Mark the actor's copies of the notice read (the first time they open it)."""
+    require_perm(actor, "notices.view_notice", notice)
     return NoticeRecipient.objects.filter(notice=notice, user=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -270,6 +277,7 @@ def notice_reply(
     The reply answers for the school: every liaison row of the school is marked replied. Before
     the deadline a reply may be revised (a new row: the history is kept); after it, not.
     """
+    require_perm(actor, "notices.reply_notice", recipient.notice)
     if recipient.user_id != actor.pk:
         raise ValidationError(_("Only the liaison the notice was sent to may reply."), "forbidden")
     notice = Notice.objects.select_for_update().get(pk=recipient.notice_id)
@@ -314,6 +322,7 @@ def notice_reply(
 
 def reply_view(*, actor: User, reply: NoticeReply) -> None:
     """Record that someone opened a school's reply (it may carry the school's own data)."""
+    require_perm(actor, "notices.view_reply", reply)
     record(
         AuditEvent.Action.VIEW,
         actor=actor,
@@ -356,6 +365,7 @@ def notice_remind_overdue(*, actor: User, notice: Notice) -> int:
 
     No once-a-day limit here: the sender chose to remind. The scheduled job has the limit.
     """
+    require_perm(actor, "notices.change_notice", notice)
     _check_sender(actor)
     now = timezone.now()
     overdue = list(
@@ -425,6 +435,7 @@ def _local(when: datetime | None) -> str:
 
 def notice_export_status(*, actor: User, notice: Notice) -> bytes:
     """The status table as an .xlsx; audited as an export."""
+    require_perm(actor, "notices.view_status", notice)
     _check_sender(actor)
     now = timezone.now()
     rows = status_rows(notice)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from weibao.audit.models import AuditEvent
@@ -51,7 +51,7 @@ def test_a_village_is_not_a_township(education, county) -> None:
 
 def test_only_the_sender_side_creates(liaison_a, police, coordinator) -> None:
     for actor in (liaison_a, police):
-        with pytest.raises(ValidationError):
+        with pytest.raises(PermissionDenied):
             services.notice_create(actor=actor, data={"title": "t"})
     assert services.notice_create(actor=coordinator, data={"title": "t"}).pk
 
