@@ -30,15 +30,10 @@ from weibao.accounts.forms import (
     UserEditForm,
     UserFilterForm,
 )
+from weibao.accounts.http import AuthedRequest
 from weibao.accounts.models import Organisation, User
 from weibao.kit.forms import apply_errors
 from weibao.kit.pages import paginate, render_list
-
-
-class AuthedRequest(HttpRequest):
-    """A request behind `@login_required`: its user is a signed-in Weibao user."""
-
-    user: User
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -30,7 +30,7 @@ from weibao.api import serializers
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.core import services as core_services
-from weibao.core.api import RulesPermission
+from weibao.core.api import RulesPermission, user_of
 from weibao.core.models import Notification
 
 
@@ -131,17 +131,17 @@ class OrganisationViewSet(
     filterset_class = OrganisationFilter
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return Organisation.objects.for_user(self.request.user).select_related("division")  # type: ignore[arg-type]
+        return Organisation.objects.for_user(user_of(self.request)).select_related("division")
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         serializer.instance = accounts_services.unit_create(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=user_of(self.request),
             data=serializer.validated_data,
         )
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = accounts_services.unit_update(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=user_of(self.request),
             unit=serializer.instance,  # type: ignore[arg-type]
             data=serializer.validated_data,
         )
@@ -175,7 +175,7 @@ class UserViewSet(
     filterset_class = UserFilter
 
     def get_queryset(self) -> QuerySet[User]:
-        return User.objects.for_admin(self.request.user).select_related("organisation")  # type: ignore[arg-type]
+        return User.objects.for_admin(user_of(self.request)).select_related("organisation")
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         if self.action == "create":
@@ -184,7 +184,7 @@ class UserViewSet(
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         user, generated = accounts_services.user_create(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=user_of(self.request),
             data=serializer.validated_data,
         )
         user.temporary_password = generated  # type: ignore[attr-defined]
@@ -192,7 +192,7 @@ class UserViewSet(
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = accounts_services.user_update(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=user_of(self.request),
             user=serializer.instance,  # type: ignore[arg-type]
             data=serializer.validated_data,
         )
@@ -200,7 +200,7 @@ class UserViewSet(
     @extend_schema(request=None, responses=serializers.UserSerializer)
     @action(detail=True, methods=["post"])
     def deactivate(self, request: Request, pk: Any = None, format: str | None = None) -> Response:
-        user = accounts_services.user_deactivate(actor=request.user, user=self.get_object())  # type: ignore[arg-type]
+        user = accounts_services.user_deactivate(actor=user_of(request), user=self.get_object())
         return Response(serializers.UserSerializer(user).data)
 
     @extend_schema(request=None, responses=serializers.TemporaryPasswordSerializer)
@@ -209,7 +209,7 @@ class UserViewSet(
         self, request: Request, pk: Any = None, format: str | None = None
     ) -> Response:
         password = accounts_services.user_reset_password(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             user=self.get_object(),
         )
         data = serializers.TemporaryPasswordSerializer({"temporary_password": password}).data
@@ -241,7 +241,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AuditEventFilter
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
-        return AuditEvent.objects.for_user(self.request.user)  # type: ignore[arg-type]
+        return AuditEvent.objects.for_user(user_of(self.request))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         filters = {k: v for k, v in request.query_params.items() if k != "page" and v}
@@ -258,11 +258,11 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind"]
 
     def get_queryset(self) -> QuerySet[Notification]:
-        return Notification.objects.for_user(self.request.user)  # type: ignore[arg-type]
+        return Notification.objects.for_user(user_of(self.request))
 
     @extend_schema(request=None, responses=serializers.NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: Any = None, format: str | None = None) -> Response:
         notification = self.get_object()
-        core_services.notification_mark_read(actor=request.user, notification=notification)  # type: ignore[arg-type]
+        core_services.notification_mark_read(actor=user_of(request), notification=notification)
         return Response(serializers.NotificationSerializer(notification).data)

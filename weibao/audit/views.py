@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from weibao.audit.forms import AuditFilterForm
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.kit.pages import paginate, render_list
 
+if TYPE_CHECKING:  # audit sits below accounts: the type only
+    from weibao.accounts.http import AuthedRequest
+
 
 @login_required
 @permission_required("audit.view_auditevent", raise_exception=True)
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    events = form.filter(AuditEvent.objects.for_user(request.user))  # type: ignore[arg-type]
+    events = form.filter(AuditEvent.objects.for_user(request.user))
     if "page" not in request.GET and form.is_bound and form.is_valid() and form.has_filters():
         # Who searched the log for what is itself on the record (the auditors are audited).
         record(AuditEvent.Action.SEARCH, target_repr="audit log", filters=form.filter_summary())

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from weibao.accounts.http import AuthedRequest
 from weibao.accounts.middleware import passive
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
@@ -28,32 +29,32 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context = {
-        "scope": user.scope,  # type: ignore[union-attr]
-        "waiting": services.waiting_for(user),  # type: ignore[arg-type]
-        "notifications": Notification.objects.for_user(user).unread()[:5],  # type: ignore[arg-type]
+        "scope": user.scope,
+        "waiting": services.waiting_for(user),
+        "notifications": Notification.objects.for_user(user).unread()[:5],
     }
     return render(request, "core/home.html", context)
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.for_user(request.user)  # type: ignore[arg-type]
+def inbox(request: AuthedRequest) -> HttpResponse:
+    notifications = Notification.objects.for_user(request.user)
     context = {"page": paginate(request, notifications)}
     return render_list(request, "core/inbox.html", "core/_inbox_table.html", context)
 
 
-def _get_notification_for_user(request: HttpRequest, pk: int) -> Notification:
-    return get_object_or_404(Notification.objects.for_user(request.user), pk=pk)  # type: ignore[arg-type]
+def _get_notification_for_user(request: AuthedRequest, pk: int) -> Notification:
+    return get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
 
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notification = _get_notification_for_user(request, pk)
-    services.notification_mark_read(actor=request.user, notification=notification)  # type: ignore[arg-type]
+    services.notification_mark_read(actor=request.user, notification=notification)
     # Only links within this site: a message must not send a user elsewhere.
     if url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()}):
         return redirect(notification.link)
@@ -62,15 +63,15 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notifications_mark_all_read(actor=request.user)  # type: ignore[arg-type]
+def notifications_read_all(request: AuthedRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(actor=request.user)
     if count:
         text = ngettext("%(count)d message marked read.", "%(count)d messages marked read.", count)
         messages.success(request, text % {"count": count})
     return redirect("core:inbox")
 
 
-def _get_attachment_for_user(request: HttpRequest, pk: int) -> Attachment:
+def _get_attachment_for_user(request: AuthedRequest, pk: int) -> Attachment:
     """The attachment if the user uploaded it or may see the record it belongs to; else 404.
 
     Visibility follows the owner record (whose type varies), so it is decided by the
@@ -83,7 +84,7 @@ def _get_attachment_for_user(request: HttpRequest, pk: int) -> Attachment:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     attachment = _get_attachment_for_user(request, pk)
     try:
         handle = attachment.file.open("rb")
@@ -93,7 +94,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     owner_type = attachment.owner_type
     record(
         AuditEvent.Action.DOWNLOAD,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         target=attachment,
         target_repr=attachment.name,
         size=attachment.size,
@@ -112,15 +113,15 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
-def _get_job_for_user(request: HttpRequest, pk: str) -> Job:
+def _get_job_for_user(request: AuthedRequest, pk: str) -> Job:
     return get_object_or_404(
-        Job.objects.for_user(request.user).select_related("result"),  # type: ignore[arg-type]
+        Job.objects.for_user(request.user).select_related("result"),
         pk=pk,
     )
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     job = _get_job_for_user(request, pk)
     if getattr(request, "htmx", False):
         passive(request)  # the bar polls every second: no session write, no renewal
