@@ -12,6 +12,7 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -350,3 +351,32 @@ def otp_verify(*, actor: User, request: HttpRequest, token: str) -> bool:
         return False
     otp_login(request, device)
     return True
+
+
+class TokenRefused(Exception):
+    """An API token was not issued; `field` is the request field to blame, or None."""
+
+    def __init__(self, message: str, *, field: str | None = None, expired: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.expired = expired
+
+
+def api_token_issue(*, actor: User, request: HttpRequest, otp_code: str | None) -> str:
+    """The API token of a user whose password was just checked: their one-time code too where
+    the account uses one, and a live password. Issuing it is a login (the same signal as a
+    page login: audited, own failures cleared, last_login set)."""
+    wants_code = actor.needs_otp or actor.otp_device_set_up
+    if wants_code and (not otp_code or otp_check(actor=actor, token=otp_code) is None):
+        raise TokenRefused(
+            _("A valid one-time code is required for this account."), field="otp_code"
+        )
+    if actor.password_expired:
+        record(AuditEvent.Action.LOGIN_FAILED, actor=actor, reason="password_expired", via="api")
+        raise TokenRefused(
+            _("Your password has expired: change it on the web page first."), expired=True
+        )
+    user_logged_in.send(sender=actor.__class__, request=request, user=actor)
+    token, _created = Token.objects.get_or_create(user=actor)
+    return token.key

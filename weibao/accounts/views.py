@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from weibao.accounts import services
+from weibao.accounts.access import access_unit, access_user
 from weibao.accounts.forms import (
     LoginForm,
     OtpForm,
@@ -126,10 +127,6 @@ def otp_verify(request: AuthedRequest) -> HttpResponse:
 # Units -------------------------------------------------------------------------------------
 
 
-def _get_unit_for_user(request: AuthedRequest, pk: int) -> Organisation:
-    return get_object_or_404(Organisation.objects.for_admin(request.user), pk=pk)
-
-
 @login_required
 @permission_required("accounts.manage_units", raise_exception=True)
 def unit_list(request: AuthedRequest) -> HttpResponse:
@@ -162,7 +159,7 @@ def unit_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 @permission_required("accounts.manage_units", raise_exception=True)
 def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    unit = _get_unit_for_user(request, pk)
+    unit = access_unit(request.user, pk)
     users = unit.users.order_by("username")
     children = unit.children.order_by("name")
     context = {"unit": unit, "users": users, "children": children}
@@ -172,7 +169,7 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("accounts.manage_units", raise_exception=True)
 def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    unit = _get_unit_for_user(request, pk)
+    unit = access_unit(request.user, pk)
     if not request.user.has_perm("accounts.change_organisation", unit):
         raise PermissionDenied
     form = UnitForm(request.POST or None, initial=model_to_dict(unit), unit=unit)
@@ -188,11 +185,6 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 # Users -------------------------------------------------------------------------------------
-
-
-def _get_user_for_user(request: AuthedRequest, pk: int) -> User:
-    users = User.objects.for_admin(request.user).select_related("organisation")
-    return get_object_or_404(users, pk=pk)
 
 
 @login_required
@@ -227,14 +219,14 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 @permission_required("accounts.manage_users", raise_exception=True)
 def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    target = _get_user_for_user(request, pk)
+    target = access_user(request.user, pk)
     return render(request, "accounts/user_detail.html", {"target": target})
 
 
 @login_required
 @permission_required("accounts.manage_users", raise_exception=True)
 def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    target = _get_user_for_user(request, pk)
+    target = access_user(request.user, pk)
     if not request.user.has_perm("accounts.change_user", target):
         raise PermissionDenied
     initial = model_to_dict(target, fields=UserEditForm.Meta.fields)
@@ -263,7 +255,7 @@ def _show_temporary_password(request: AuthedRequest, user: User, password: str) 
 @permission_required("accounts.manage_users", raise_exception=True)
 @require_POST
 def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
-    target = _get_user_for_user(request, pk)
+    target = access_user(request.user, pk)
     password = services.user_reset_password(actor=request.user, user=target)
     return _show_temporary_password(request, target, password)
 
@@ -272,7 +264,7 @@ def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
 @permission_required("accounts.manage_users", raise_exception=True)
 @require_POST
 def user_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
-    target = _get_user_for_user(request, pk)
+    target = access_user(request.user, pk)
     try:
         services.user_deactivate(actor=request.user, user=target)
     except ValidationError as error:

@@ -7,12 +7,10 @@ from typing import Any
 
 import django_filters
 from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import (
     action,
     api_view,
@@ -28,7 +26,7 @@ from weibao.accounts import services as accounts_services
 from weibao.accounts.models import Division, Organisation, User
 from weibao.api import serializers
 from weibao.audit.models import AuditEvent
-from weibao.audit.services import record
+from weibao.audit.services import log_searched
 from weibao.core import services as core_services
 from weibao.core.api import RulesPermission, user_of
 from weibao.core.models import Notification
@@ -70,23 +68,15 @@ def token(request: Request) -> Response:
             status=status.HTTP_400_BAD_REQUEST,
         )
     assert isinstance(user, User)
-    if user.needs_otp or user.otp_device_set_up:
-        code = data.get("otp_code")
-        if not code or accounts_services.otp_check(actor=user, token=code) is None:
-            return Response(
-                {"otp_code": [_("A valid one-time code is required for this account.")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-    if user.password_expired:
-        record(AuditEvent.Action.LOGIN_FAILED, actor=user, reason="password_expired", via="api")
-        return Response(
-            {"detail": _("Your password has expired: change it on the web page first.")},
-            status=status.HTTP_403_FORBIDDEN,
+    try:
+        key = accounts_services.api_token_issue(
+            actor=user, request=request._request, otp_code=data.get("otp_code")
         )
-    # The same signal as a page login: audited, clears failed attempts, sets last_login.
-    user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-    key, _created = Token.objects.get_or_create(user=user)
-    return Response(serializers.TokenSerializer({"token": key.key}).data)
+    except accounts_services.TokenRefused as refused:
+        if refused.expired:
+            return Response({"detail": refused.message}, status=status.HTTP_403_FORBIDDEN)
+        return Response({refused.field: [refused.message]}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(serializers.TokenSerializer({"token": key}).data)
 
 
 # Divisions and units -----------------------------------------------------------------------
@@ -246,7 +236,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         filters = {k: v for k, v in request.query_params.items() if k != "page" and v}
         if filters and "page" not in request.query_params:
-            record(AuditEvent.Action.SEARCH, target_repr="audit log", filters=filters, via="api")
+            log_searched(actor=user_of(request), filters=filters, via="api")
         return super().list(request, *args, **kwargs)
 
 

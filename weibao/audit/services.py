@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from weibao.audit.middleware import current_request
 from weibao.audit.models import AuditEvent, ChainHead
+from weibao.kit.guards import require_perm
 from weibao.kit.http import client_ip
 from weibao.lib.masking import mask_id, mask_name, mask_phone
 
@@ -98,6 +99,15 @@ def record(
         head.last_hash = event.hash
         head.save()
     return event
+
+
+def log_searched(*, actor: User, filters: Mapping[str, Any], via: str = "") -> AuditEvent:
+    """Who searched the audit log for what is itself on the record (the auditors are audited)."""
+    require_perm(actor, "audit.view_auditevent")
+    detail: dict[str, Any] = {"filters": dict(filters)}
+    if via:
+        detail["via"] = via
+    return record(AuditEvent.Action.SEARCH, actor=actor, target_repr="audit log", **detail)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 
 from weibao.audit.forms import AuditFilterForm
 from weibao.audit.models import AuditEvent
-from weibao.audit.services import record
+from weibao.audit.services import log_searched
 from weibao.kit.pages import paginate, render_list
 
 if TYPE_CHECKING:  # audit sits below accounts: the type only
@@ -22,7 +22,6 @@ def event_list(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = form.filter(AuditEvent.objects.for_user(request.user))
     if "page" not in request.GET and form.is_bound and form.is_valid() and form.has_filters():
-        # Who searched the log for what is itself on the record (the auditors are audited).
-        record(AuditEvent.Action.SEARCH, target_repr="audit log", filters=form.filter_summary())
+        log_searched(actor=request.user, filters=form.filter_summary())
     context = {"form": form, "page": paginate(request, events, per_page=50)}
     return render_list(request, "audit/event_list.html", "audit/_event_table.html", context)

@@ -42,6 +42,7 @@ from weibao.audit.services import record
 from weibao.core import tasks
 from weibao.core.contract import WaitingItem, waiting_sources
 from weibao.core.models import Attachment, Job, Notification, WebhookDelivery
+from weibao.kit.guards import require_perm
 
 logger = logging.getLogger(__name__)
 
@@ -528,6 +529,25 @@ def _save_attachment(
         attachment.file.delete(save=False)
         raise
     return attachment
+
+
+def attachment_open(*, actor: User, attachment: Attachment) -> IO[bytes]:
+    """The attachment's file, open for reading; the download is on the record.
+    OSError when the stored file is missing."""
+    require_perm(actor, "core.download_attachment", attachment)
+    handle = attachment.file.open("rb")
+    owner_type = attachment.owner_type
+    record(
+        AuditEvent.Action.DOWNLOAD,
+        actor=actor,
+        target=attachment,
+        target_repr=attachment.name,
+        size=attachment.size,
+        owner=f"{owner_type.app_label}.{owner_type.model}:{attachment.owner_id}"
+        if owner_type
+        else "",
+    )
+    return handle
 
 
 def _owner_label(owner: models.Model | None) -> str:

@@ -8,17 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
 from weibao.accounts.middleware import passive
-from weibao.audit.models import AuditEvent
-from weibao.audit.services import record
 from weibao.core import services
-from weibao.core.models import Attachment, Job, Notification
+from weibao.core.access import access_attachment, access_job, access_notification
+from weibao.core.models import Notification
 from weibao.kit.pages import paginate, render_list
 
 logger = logging.getLogger(__name__)
@@ -46,14 +45,10 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     return render_list(request, "core/inbox.html", "core/_inbox_table.html", context)
 
 
-def _get_notification_for_user(request: AuthedRequest, pk: int) -> Notification:
-    return get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
-
-
 @login_required
 @require_POST
 def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
-    notification = _get_notification_for_user(request, pk)
+    notification = access_notification(request.user, pk)
     services.notification_mark_read(actor=request.user, notification=notification)
     # Only links within this site: a message must not send a user elsewhere.
     if url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()}):
@@ -71,37 +66,14 @@ def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     return redirect("core:inbox")
 
 
-def _get_attachment_for_user(request: AuthedRequest, pk: int) -> Attachment:
-    """The attachment if the user uploaded it or may see the record it belongs to; else 404.
-
-    Visibility follows the owner record (whose type varies), so it is decided by the
-    core.download_attachment rule rather than one queryset.
-    """
-    attachment = get_object_or_404(Attachment.objects.select_related("owner_type"), pk=pk)
-    if not request.user.has_perm("core.download_attachment", attachment):
-        raise Http404
-    return attachment
-
-
 @login_required
 def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    attachment = _get_attachment_for_user(request, pk)
+    attachment = access_attachment(request.user, pk)
     try:
-        handle = attachment.file.open("rb")
+        handle = services.attachment_open(actor=request.user, attachment=attachment)
     except OSError as error:
         logger.error("attachment %s is missing from storage: %s", attachment.pk, error)
         raise Http404 from error
-    owner_type = attachment.owner_type
-    record(
-        AuditEvent.Action.DOWNLOAD,
-        actor=request.user,
-        target=attachment,
-        target_repr=attachment.name,
-        size=attachment.size,
-        owner=f"{owner_type.app_label}.{owner_type.model}:{attachment.owner_id}"
-        if owner_type
-        else "",
-    )
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -113,16 +85,9 @@ def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return response
 
 
-def _get_job_for_user(request: AuthedRequest, pk: str) -> Job:
-    return get_object_or_404(
-        Job.objects.for_user(request.user).select_related("result"),
-        pk=pk,
-    )
-
-
 @login_required
 def job_detail(request: AuthedRequest, pk: str) -> HttpResponse:
-    job = _get_job_for_user(request, pk)
+    job = access_job(request.user, pk)
     if getattr(request, "htmx", False):
         passive(request)  # the bar polls every second: no session write, no renewal
         return render(request, "includes/progress.html", {"job": job})
