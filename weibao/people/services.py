@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -313,25 +313,35 @@ def person_view(*, actor: User, person: Person, via: str = "page") -> None:
 
 
 def person_reveal(*, actor: User, person: Person, field: str, reason: str) -> str:
-    """Return the full ID number or phone, once, after recording who asked and why.
+    """Return the full ID number or phone, once, after recording who asked and why."""
+    require_perm(actor, "people.reveal_person", person)
+    return _reveal(actor=actor, person=person, field=field, reason=reason)
 
-    The person's page and the API check `people.reveal_person` first. Here only the part of the
-    rule that holds for every caller: atrisk's `file_reveal` reveals a file's person to users
-    who reach the file (its worker, a referral's unit) without reaching the person's record, and
-    has checked its own file permission.
+
+def person_reveal_of_record(
+    *, actor: User, record_obj: models.Model, person: Person, field: str, reason: str
+) -> str:
+    """The same audited reveal of the person a record is about, for an app whose users reach
+    the record without reaching the person's own entry (atrisk: a file's worker, a referral's
+    unit). The caller has checked its own reveal permission on `record_obj`; the event names it.
     """
     require(works_with_data(actor))
+    via = f"{record_obj._meta.label_lower}:{record_obj.pk}"
+    return _reveal(actor=actor, person=person, field=field, reason=reason, via=via)
+
+
+def _reveal(*, actor: User, person: Person, field: str, reason: str, via: str = "") -> str:
     if field not in REVEALABLE_FIELDS:
         raise ValidationError({"field": [_("Only the ID number or the phone can be revealed.")]})
     reason = _clean_reason(reason, "reason")
     value = person.id_number if field == "id_number" else person.phone
+    detail = {"field": field, "reason": reason} | ({"via": via} if via else {})
     record(
         AuditEvent.Action.REVEAL,
         actor=actor,
         target=person,
         target_repr=person.masked_name,
-        field=field,
-        reason=reason,
+        **detail,
     )
     return value
 

@@ -38,6 +38,7 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
 from weibao.kit.guards import raise_if, require_perm
 from weibao.people.models import Person
+from weibao.people.services import person_reveal_of_record
 
 
 def _new_file(actor: User, person: Person, on: date, worker: User | None = None) -> AtRiskFile:
@@ -119,10 +120,10 @@ def file_view(*, actor: User, file: AtRiskFile, via: str = "page") -> None:
 
 def file_reveal(*, actor: User, file: AtRiskFile, field: str, reason: str) -> str:
     """The full ID number or phone, through the people register's audited reveal."""
-    from weibao.people.services import person_reveal
-
     require_perm(actor, "atrisk.reveal_person", file)
-    return person_reveal(actor=actor, person=file.person, field=field, reason=reason)
+    return person_reveal_of_record(
+        actor=actor, record_obj=file, person=file.person, field=field, reason=reason
+    )
 
 
 def file_assign(

@@ -84,7 +84,8 @@ def test_reveal_goes_through_the_people_register_audit(client_for, liaison_a, fi
     assert bad.status_code == 400
     ok = client.post(url, {"field": "id_number", "reason": "核对学籍信息"})
     assert pupil_a.id_number in ok.content.decode()
-    assert AuditEvent.objects.filter(action="reveal", target_id=str(pupil_a.pk)).exists()
+    event = AuditEvent.objects.get(action="reveal", target_id=str(pupil_a.pk))
+    assert event.detail["via"] == f"atrisk.atriskfile:{file_a.pk}"
 
 
 def test_detail_query_count_does_not_grow(

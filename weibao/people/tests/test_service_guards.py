@@ -72,6 +72,7 @@ CASES = [
     ("person_view", "liaison_b"),
     ("person_view", "outsider"),
     ("person_view", "auditor"),
+    ("person_reveal", "liaison_b"),
     ("person_reveal", "sysadmin"),
     ("person_reveal", "auditor"),
     ("guardian_add", "liaison_b"),
