@@ -134,6 +134,7 @@ def in_unit_of_kind(*kinds: str, name: str = "") -> rules.Predicate:
 K = Organisation.Kind
 in_education_bureau = in_unit_of_kind(K.EDUCATION, name="in_education_bureau")
 in_procuratorate = in_unit_of_kind(K.PROCURATORATE, name="in_procuratorate")
+in_court = in_unit_of_kind(K.COURT, name="in_court")
 in_police = in_unit_of_kind(*Organisation.POLICE_KINDS, name="in_police")
 in_sending_body = in_unit_of_kind(*Organisation.SENDING_BODY_KINDS, name="in_sending_body")
 in_close_contact_unit = in_unit_of_kind(

@@ -26,7 +26,7 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
 from weibao.core.models import Attachment
 from weibao.core.services import attachment_store, notify
-from weibao.kit.guards import require_perm
+from weibao.kit.guards import require, require_perm
 from weibao.kit.spreadsheets import workbook_bytes
 from weibao.notices.models import (
     Notice,
@@ -278,8 +278,9 @@ def notice_reply(
     the deadline a reply may be revised (a new row: the history is kept); after it, not.
     """
     require_perm(actor, "notices.reply_notice", recipient.notice)
-    if recipient.user_id != actor.pk:
-        raise ValidationError(_("Only the liaison the notice was sent to may reply."), "forbidden")
+    # The recipient row is the actor's own: another liaison's row (even of the same notice) is
+    # refused as any other write the actor may not make.
+    require(recipient.user_id == actor.pk)
     notice = Notice.objects.select_for_update().get(pk=recipient.notice_id)
     text = (text or "").strip()
     files = [upload for upload in uploads if upload]

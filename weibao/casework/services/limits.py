@@ -33,7 +33,7 @@ def settings_update(*, actor: User, data: Mapping[str, Any]) -> CaseworkSettings
         else:
             setattr(limits, name, value)
     raise_if(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         limits.full_clean()
         limits.save()
         record(

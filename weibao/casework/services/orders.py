@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weibao.accounts.models import User
+from weibao.accounts.policy import in_court
 from weibao.atrisk.models import AtRiskFile
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
@@ -75,7 +76,7 @@ def guardian_order_issue(*, actor: User, data: Mapping[str, Any]) -> GuardianOrd
     errors: dict[str, list[str]] = {}
     if kind not in GuardianOrder.Kind.values:
         errors["kind"] = [_("Choose the kind of order.")]
-    elif kind == GuardianOrder.Kind.COURT_GUIDANCE and actor.organisation.kind != K.COURT:
+    elif kind == GuardianOrder.Kind.COURT_GUIDANCE and not in_court(actor):
         errors["kind"] = [_("Only a court issues a family-education guidance order.")]
     if not isinstance(child, Person):
         errors["child"] = [_("Choose the minor from the register.")]
@@ -119,7 +120,7 @@ def guardian_order_issue(*, actor: User, data: Mapping[str, Any]) -> GuardianOrd
     )
     order.full_clean(exclude=["serial", "number", "year"])
     interval = CaseworkSettings.current().followup_days
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         save_numbered(order, order_number)
         FollowUp.objects.bulk_create(
             FollowUp(order=order, due_date=issued_on + timedelta(days=interval * (i + 1)))
@@ -177,7 +178,7 @@ def followup_record(*, actor: User, followup: FollowUp, data: Mapping[str, Any])
     if compliance and compliance not in GuardianOrder.Compliance.values:
         errors["compliance"] = [_("Choose from the list.")]
     raise_if(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         followup.done_on, followup.outcome, followup.recorded_by = done_on, outcome, actor
         save_fields(followup, ["done_on", "outcome", "recorded_by"])
         order = followup.order

@@ -44,7 +44,7 @@ def _require_status(case: Case, *allowed: str, field: str = "status") -> None:
 def case_accept(*, actor: User, case: Case) -> Case:
     """The police accept the report: the time is recorded and the feedback falls due."""
     require_perm(actor, "casework.handle_case", case)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().get(pk=case.pk)
         _require_status(case, Case.Status.FILED)
         limits = CaseworkSettings.current()
@@ -96,7 +96,7 @@ def case_decide(*, actor: User, case: Case, data: Mapping[str, Any]) -> Case:
     else:
         transferred_to = None
     raise_if(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().get(pk=case.pk)
         _require_status(case, Case.Status.ACCEPTED, Case.Status.DECIDED, field="decision")
         before = {f: getattr(case, f) for f in ("decision", "decision_reasons", "transferred_to")}
@@ -152,7 +152,7 @@ def case_feedback(*, actor: User, case: Case, text: str) -> Case:
     text = str(text or "").strip()
     if not text:
         raise ValidationError({"feedback": [_("Write the feedback for the reporting unit.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().get(pk=case.pk)
         _require_status(case, Case.Status.ACCEPTED, Case.Status.DECIDED, field="feedback")
         first = case.feedback_at is None
@@ -204,7 +204,7 @@ def late_report_record(*, actor: User, case: Case, data: Mapping[str, Any]) -> L
         note=text_of(data, "note"),
         recorded_by=actor,
     )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         late.full_clean()
         late.save()
         record(

@@ -89,7 +89,7 @@ def referral_create(
     )
     referral.full_clean()
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             referral.save()
             record(
                 AuditEvent.Action.CREATE,
@@ -152,7 +152,7 @@ def _tell_sender(referral: Referral, title: str) -> None:
 
 def referral_accept(*, actor: User, referral: Referral) -> Referral:
     require_perm(actor, "casework.respond_referral", referral)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _referral_step(actor, referral, [Referral.Status.REQUESTED], "status")
         referral.status = Referral.Status.ACCEPTED
         referral.responded_at = timezone.now()
@@ -179,7 +179,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationError({"decline_reason": [_("Give the reason for declining.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _referral_step(actor, referral, [Referral.Status.REQUESTED], "decline_reason")
         referral.status = Referral.Status.DECLINED
         referral.responded_at = timezone.now()
@@ -209,7 +209,7 @@ def referral_close(*, actor: User, referral: Referral, outcome: str) -> Referral
     outcome = str(outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": [_("Say what was done.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _referral_step(actor, referral, [Referral.Status.ACCEPTED], "outcome")
         referral.status = Referral.Status.CLOSED
         referral.outcome = outcome

@@ -116,7 +116,7 @@ def report_file(
     )
     case.full_clean(exclude=["police_unit", "procuratorate", "accept_due_at"])
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             case.save()
             _after_filing(actor, case)
     except IntegrityError:

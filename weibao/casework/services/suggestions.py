@@ -74,7 +74,7 @@ def suggestion_issue(*, actor: User, data: Mapping[str, Any]) -> Suggestion:
         issued_by=actor,
     )
     suggestion.full_clean(exclude=["serial", "number", "year"])
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         save_numbered(suggestion, suggestion_number)
         record(
             AuditEvent.Action.CREATE,
@@ -114,7 +114,7 @@ def suggestion_reply(*, actor: User, suggestion: Suggestion, data: Mapping[str, 
     if suggestion.assessed_at is not None:
         errors["reply"] = [_("The suggestion has been assessed; the reply cannot change.")]
     raise_if(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         suggestion.reply, suggestion.measures = reply, measures
         suggestion.replied_at = timezone.now()
         save_fields(suggestion, ["reply", "measures", "replied_at"])
@@ -145,7 +145,7 @@ def suggestion_assess(
         raise ValidationError({"assessment": [_("Choose an assessment from the list.")]})
     if suggestion.replied_at is None:
         raise ValidationError({"assessment": [_("The unit has not replied yet.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         before = {"assessment": suggestion.assessment}
         suggestion.assessment = assessment
         suggestion.assessment_note = text_of(data, "assessment_note")

@@ -46,7 +46,7 @@ def supervision_open(*, actor: User, data: Mapping[str, Any]) -> Supervision:
         note=text_of(data, "note"),
         opened_by=actor,
     )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         item.full_clean()
         item.save()
         record(
@@ -71,7 +71,7 @@ def supervision_close(*, actor: User, item: Supervision, note: str) -> Supervisi
     require_perm(actor, "casework.supervise")
     if item.closed_at is not None:
         raise ValidationError({"closing_note": [_("This item is already closed.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         item.closed_at = timezone.now()
         item.closing_note = str(note or "").strip()
         save_fields(item, ["closed_at", "closing_note"])

@@ -71,7 +71,7 @@ WRONG: dict[str, tuple[str, ...]] = {
     "notice_send": ("outsider", "education_reader", "coordinator", "liaison_a"),
     "notice_withdraw": ("outsider", "education_reader", "coordinator", "liaison_a"),
     "notice_mark_read": ("outsider", "police", "coordinator"),
-    "notice_reply": ("outsider", "education", "coordinator"),
+    "notice_reply": ("outsider", "education", "coordinator", "liaison_b"),
     "reply_view": ("outsider", "police", "liaison_b"),
     "notice_remind_overdue": ("outsider", "education_reader", "coordinator", "liaison_a"),
     "notice_export_status": ("outsider", "coordinator", "liaison_a"),

@@ -104,7 +104,9 @@ class Command(BaseCommand):
                 as_of=options["as_of"],
                 progress=self.stdout.write,
             )
-            self.extend(options)
+        # Each app's part after the base county has committed: the parts that go through
+        # services run them in their own durable transactions.
+        self.extend(options)
         self.stdout.write(self.style.SUCCESS(_("Demo county seeded.")))
         for line in summary.lines():
             self.stdout.write(f"  {line}")
@@ -114,11 +116,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}" if line else "")
 
     def extend(self, options: dict[str, Any]) -> None:
-        """Each app's part of the demo county; each part skips itself when already there."""
-        with transaction.atomic():
-            extensions.run_all(
-                seed=options["seed"],
-                scale=options["scale"],
-                as_of=options["as_of"] or timezone.localdate(),
-                progress=self.stdout.write,
-            )
+        """Each app's part of the demo county, each in its own transaction(s); a part skips
+        itself when its records are there already."""
+        extensions.run_all(
+            seed=options["seed"],
+            scale=options["scale"],
+            as_of=options["as_of"] or timezone.localdate(),
+            progress=self.stdout.write,
+        )
