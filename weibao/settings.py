@@ -6,7 +6,11 @@ to start without a real secret key and field-encryption key.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import os
+import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,18 +47,43 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 PRODUCTION = env_str("WEIBAO_ENV", "development") == "production"
-DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"  # noqa: S105
-DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZHVjdGk="
 
-SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
-FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "" if PRODUCTION else DEV_FIELD_KEY)
+
+def machine_key(name: str, make: Callable[[], str]) -> str:
+    """A development key kept in var/keys/ of this checkout, made on first use (mode 0600): no
+    key is published with the code, and a demo database stays readable across restarts."""
+    path = VAR_DIR / "keys" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with (
+            contextlib.suppress(FileExistsError),
+            os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle,
+        ):
+            handle.write(make())
+    return path.read_text().strip()
+
+
 if PRODUCTION:
-    if len(SECRET_KEY) < 50 or SECRET_KEY == DEV_SECRET_KEY:
+    SECRET_KEY = env_str("SECRET_KEY")
+    FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+    if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 50+ characters.")
-    if not FIELD_ENCRYPTION_KEY or FIELD_ENCRYPTION_KEY == DEV_FIELD_KEY:
+    if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set (a Fernet key).")
+else:
+    SECRET_KEY = env_str("SECRET_KEY") or machine_key(
+        "secret_key", lambda: secrets.token_urlsafe(50)
+    )
+    FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY") or machine_key(
+        "field_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    )
 
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Off unless asked for (DEBUG=1): the demo serves users, not developers.
+DEBUG = env_bool("DEBUG", False)
+# Django's own debug pages (tracebacks, the URL list) instead of the platform's error pages when
+# DEBUG is on: for a developer. Otherwise users see the platform's own.
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
+CSRF_FAILURE_VIEW = "weibao.core.errors.csrf_failure"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -89,6 +118,7 @@ INSTALLED_APPS = [
     "weibao.legalvp",
     "weibao.staffchecks",
     "weibao.atrisk",
+    "weibao.drowning",
     "weibao.education",
     "weibao.casework",
     "weibao.api",
@@ -101,9 +131,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "weibao.core.errors.ErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "weibao.accounts.middleware.NoStoreMiddleware",
     "weibao.accounts.middleware.IdleSessionMiddleware",
     "weibao.accounts.middleware.SecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -174,6 +206,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+# API tokens expire this many days after they are issued (weibao.accounts.tokens).
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90)
 # Roles that must use a one-time code at every login.
 OTP_REQUIRED_ROLES = ["sysadmin", "auditor"]
 OTP_TOTP_ISSUER = "Weibao 未保"
@@ -237,7 +271,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "weibao" / "static"]
-WHITENOISE_USE_FINDERS = DEBUG
+# Outside production the files are served from the apps' folders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Attachments live outside the web root and are served only through a checked view.
 STORAGES = {
@@ -258,6 +293,9 @@ ATTACHMENT_EXTENSIONS = [
     "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ppt", "pptx", "txt", "csv",
     "jpg", "jpeg", "png", "gif", "webp",
 ]  # fmt: skip
+# A form's fields (not its files). The longest form holds 50,000 characters of minutes or about
+# 100,000 in all of its text fields; Chinese text is 9 bytes a character once URL-encoded, so
+# ~1 MB: 5 MB leaves room. Beyond it the user gets the "too much text" page (weibao.core.errors).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -289,7 +327,7 @@ EMAIL_BACKEND = (
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "weibao.core.api.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["weibao.core.api.IsActiveMember"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -306,6 +344,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {"EquipmentStateEnum": "weibao.drowning.models.EquipmentState"},
 }
 
 LOGGING = {

@@ -9,9 +9,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 
 from weibao.accounts.models import Division, Organisation, User
+from weibao.accounts.policy import is_sysadmin
+
+
+class PlatformAdminSite(admin.AdminSite):
+    """The Django admin, open only to a signed-in system administrator whose one-time code is
+    verified. It has no login form of its own: a visitor is sent to the platform's login (with
+    its lockout and one-time codes); anyone else signed in gets a 404."""
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(
+            user.is_active and is_sysadmin(user) and user.is_verified()  # type: ignore[attr-defined]
+        )
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if request.user.is_authenticated:
+            raise Http404
+        target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        return redirect_to_login(target)
 
 
 @admin.register(Division)

@@ -12,9 +12,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import COUNTY_ROLES, Division, Organisation, Role, User
+from weibao.lib import creditcode
 
 
 class LoginForm(AuthenticationForm):
@@ -42,6 +44,19 @@ class OtpForm(forms.Form):
         return token
 
 
+class CreditCodeField(forms.CharField):
+    """A unified social credit code as typed or pasted: in groups with spaces, in full-width
+    characters, in lower case. Normalised here; the service checks it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)  # room for the spaces of a pasted code
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return creditcode.normalise(super().to_python(value) or "")
+
+
 class ServiceModelForm(forms.ModelForm):
     """A model form that leaves model validation to the service that saves.
 
@@ -55,6 +70,9 @@ class ServiceModelForm(forms.ModelForm):
 
 class UnitForm(ServiceModelForm):
     webhook_url = Organisation._meta.get_field("webhook_url").formfield(assume_scheme="https")
+    credit_code = CreditCodeField(
+        label=capfirst(Organisation._meta.get_field("credit_code").verbose_name)
+    )
 
     class Meta:
         model = Organisation
@@ -117,7 +135,9 @@ class UnitFilterForm(forms.Form):
             return units
         data = self.cleaned_data
         if data["q"]:
-            units = units.filter(Q(name__icontains=data["q"]) | Q(credit_code=data["q"].upper()))
+            units = units.filter(
+                Q(name__icontains=data["q"]) | Q(credit_code=creditcode.normalise(data["q"]))
+            )
         if data["kind"]:
             units = units.filter(kind=data["kind"])
         if data["township"]:

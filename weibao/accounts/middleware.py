@@ -1,4 +1,5 @@
-"""Login-security rules applied on every request: one-time codes and password age."""
+"""Login-security rules applied on every request: one-time codes and password age, idle
+sessions, and no caching of signed-in pages."""
 
 from __future__ import annotations
 
@@ -64,6 +65,25 @@ class SecurityPolicyMiddleware:
         if step == "accounts:password_change":
             return _("Your password has expired: change it on the web page first.")
         return _("Enter your one-time code on the web page first.")
+
+
+class NoStoreMiddleware:
+    """Pages and API answers for a signed-in user carry children's data: no browser or proxy may
+    keep a copy (`Cache-Control: no-store, private`), unless the view set its own caching.
+    Static files (served by WhiteNoise before this runs) are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control") or request.path.startswith(EXEMPT_PREFIXES):
+            return response
+        # After the view: an API view's token authentication has set request.user by now.
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store, private"
+        return response
 
 
 # Renew an idle session's expiry at most once per this many seconds: a page's every request

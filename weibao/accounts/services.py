@@ -11,6 +11,7 @@ import segno
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
@@ -23,8 +24,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from weibao.accounts.models import COUNTY_ROLES, Organisation, Role, User
+from weibao.accounts import tokens
+from weibao.accounts.models import COUNTY_ROLES, Organisation, PasswordHistory, Role, User
 from weibao.accounts.passwords import generate_password
+from weibao.accounts.policy import is_auditor, is_sysadmin
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
 from weibao.kit.guards import require
@@ -78,10 +81,13 @@ def _expired_stamp() -> datetime:
     return timezone.now() - timedelta(days=settings.PASSWORD_MAX_AGE_DAYS + 1)
 
 
-def _end_sessions(user: User) -> int:
-    """Delete the user's open sessions (database session store), so they are signed out now."""
+def _end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete the user's open sessions (database session store), so they are signed out now;
+    all but the session `keep`, if given."""
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep:
+            continue
         if session.get_decoded().get(SESSION_KEY) == str(user.pk):
             session.delete()
             ended += 1
@@ -279,6 +285,7 @@ def user_reset_password(*, actor: User, user: User) -> str:
     """
     require(actor.has_perm("accounts.change_user", user))
     password = generate_password(user)
+    _remember_password(user)
     user.set_password(password)
     user.password_changed_at = _expired_stamp()
     user.save(update_fields=["password", "password_changed_at"])
@@ -294,11 +301,59 @@ def user_reset_password(*, actor: User, user: User) -> str:
     return password
 
 
+# How many former passwords a new one may not repeat (besides the current one).
+PASSWORD_HISTORY_COUNT = 5
+
+
+def _password_reused(user: User, raw_password: str) -> bool:
+    """Whether `raw_password` is the user's current password or one of their last few.
+
+    Compared through the hashers' own check_password, not the user's: that one would save an
+    upgraded hash as a side effect."""
+    if user.password and check_password(raw_password, user.password):
+        return True
+    former = user.password_history.values_list("password", flat=True)[:PASSWORD_HISTORY_COUNT]
+    return any(check_password(raw_password, encoded) for encoded in former)
+
+
+def _remember_password(user: User) -> None:
+    """Keep the hash of the password being replaced, and forget all but the last few."""
+    if not user.password or not user.has_usable_password():
+        return
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = user.password_history.values_list("pk", flat=True)[PASSWORD_HISTORY_COUNT:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+
 @transaction.atomic
 def password_change(*, actor: User, new_password: str) -> None:
+    """A user sets their own password: not the current one nor one of the last five. Their API
+    tokens end (a token outliving the password it was issued against would defeat the change);
+    the session of the change is kept by the view, any other ends through the session hash."""
+    require(actor.is_active)
+    errors: list[ValidationError] = []
+    try:
+        validate_password(new_password, actor)
+    except ValidationError as exc:
+        errors.extend(exc.error_list)
+    if _password_reused(actor, new_password):
+        message = _(
+            "You have used this password recently: the new password must differ from your "
+            "current one and from your last %(count)d."
+        ) % {"count": PASSWORD_HISTORY_COUNT}
+        errors.append(ValidationError(message, code="password_reused"))
+    if errors:
+        raise ValidationError({"new_password2": errors})
+    _remember_password(actor)
     actor.set_password(new_password)
     actor.save(update_fields=["password", "password_changed_at"])
-    record(AuditEvent.Action.PASSWORD, actor=actor, target=actor, target_repr=str(actor))
+    record(
+        AuditEvent.Action.PASSWORD,
+        actor=actor,
+        target=actor,
+        target_repr=str(actor),
+        tokens_deleted=_delete_tokens(actor),
+    )
 
 
 # One-time codes ----------------------------------------------------------------------------
@@ -332,6 +387,7 @@ def otp_confirm(*, actor: User, request: HttpRequest, token: str) -> bool:
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
     record(AuditEvent.Action.OTP, actor=actor, target=actor, result="enrolled")
+    _end_concurrent_sessions(actor, request)
     return True
 
 
@@ -350,7 +406,16 @@ def otp_verify(*, actor: User, request: HttpRequest, token: str) -> bool:
     if device is None:
         return False
     otp_login(request, device)
+    _end_concurrent_sessions(actor, request)
     return True
+
+
+def _end_concurrent_sessions(user: User, request: HttpRequest) -> None:
+    """Once a login is complete (its one-time code verified), a system administrator's or
+    auditor's other sessions end. Not at the password step: a stolen password alone must not
+    be enough to sign the real owner out."""
+    if single_session(user):
+        sessions_end_others(user=user, keep=request.session.session_key)
 
 
 class TokenRefused(Exception):
@@ -378,5 +443,65 @@ def api_token_issue(*, actor: User, request: HttpRequest, otp_code: str | None) 
             _("Your password has expired: change it on the web page first."), expired=True
         )
     user_logged_in.send(sender=actor.__class__, request=request, user=actor)
-    token, _created = Token.objects.get_or_create(user=actor)
+    token = Token.objects.filter(user=actor).first()
+    if token is not None and tokens.is_expired(token):
+        # An expired token is never handed out again: the owner gets a new one.
+        token.delete()
+        token = None
+    if token is None:
+        token = Token.objects.create(user=actor)
     return token.key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: Token) -> None:
+    """The owner ends their own API token. The audit event names the token by its creation
+    time, never by its key."""
+    require(actor.is_active and token.user_id == actor.pk)
+    created = token.created
+    token.delete()
+    record(
+        AuditEvent.Action.DELETE,
+        actor=actor,
+        target=actor,
+        target_repr=str(actor),
+        operation="api_token_revoke",
+        token_created=created.isoformat(),
+    )
+
+
+def api_tokens_end(*, user: User, reason: str) -> int:
+    """End every API token of the user (at logout, say); audited when there was one."""
+    deleted = _delete_tokens(user)
+    if deleted:
+        record(
+            AuditEvent.Action.DELETE,
+            actor=user,
+            target=user,
+            target_repr=str(user),
+            operation="api_tokens_end",
+            reason=reason,
+            tokens_deleted=deleted,
+        )
+    return deleted
+
+
+def single_session(user: User) -> bool:
+    """System administrators and auditors have one session at a time (等保 level 3)."""
+    return bool(is_sysadmin(user) or is_auditor(user))
+
+
+def sessions_end_others(*, user: User, keep: str | None) -> int:
+    """A system administrator or auditor who has signed in ends their other sessions: one
+    person, one session. Audited when any session was ended."""
+    ended = _end_sessions(user, keep=keep)
+    if ended:
+        record(
+            AuditEvent.Action.LOGOUT,
+            actor=user,
+            target=user,
+            target_repr=str(user),
+            reason="concurrent_login",
+            sessions_ended=ended,
+        )
+    return ended

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +17,16 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
-from weibao.accounts import services
+from weibao.accounts import services, tokens
 from weibao.accounts.access import access_unit, access_user
 from weibao.accounts.forms import (
     LoginForm,
@@ -72,18 +78,51 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_change(
-            actor=request.user, new_password=form.cleaned_data["new_password1"]
-        )
-        update_session_auth_hash(request, request.user)
-        messages.success(request, _("Your password was changed."))
-        return redirect(_next_url(request))
+        try:
+            services.password_change(
+                actor=request.user, new_password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password was changed."))
+            return redirect(_next_url(request))
     context = {
         "form": form,
         "expired": request.user.password_expired,
         "otp_enrolled": request.user.otp_device_set_up,
+        "api_tokens": _own_tokens(request.user),
     }
     return render(request, "accounts/password_change.html", context)
+
+
+def _own_tokens(user: User) -> list[dict[str, Any]]:
+    """The user's API tokens for their account page: when made, when they expire. The key
+    itself is never shown again."""
+    return [
+        {
+            "created": token.created,
+            "expires": tokens.expires_at(token),
+            "expired": tokens.is_expired(token),
+        }
+        for token in Token.objects.filter(user=user)
+    ]
+
+
+@login_required
+def api_token_revoke(request: AuthedRequest) -> HttpResponse:
+    """Revoke one's own API token: a confirmation page, then the POST that does it."""
+    token = Token.objects.filter(user=request.user).first()
+    if token is None:
+        messages.info(request, _("You have no API token."))
+        return redirect("accounts:password_change")
+    if request.method == "POST":
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("Your API token was revoked: programs using it are refused."))
+        return redirect("accounts:password_change")
+    context = {"token": _own_tokens(request.user)[0]}
+    return render(request, "accounts/api_token_revoke.html", context)
 
 
 @login_required
@@ -96,6 +135,7 @@ def otp_setup(request: AuthedRequest) -> HttpResponse:
     device = services.otp_pending_device(user=user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = _otp_wait(TOTPDevice.objects.filter(user=user, confirmed=False))
         if services.otp_confirm(
             actor=user,
             request=request,
@@ -103,7 +143,7 @@ def otp_setup(request: AuthedRequest) -> HttpResponse:
         ):
             messages.success(request, _("One-time codes are now on for your account."))
             return redirect(_next_url(request))
-        form.add_error("token", _("The code is wrong or has expired; try the next one."))
+        _code_refused(form, wait)
     context = {
         "form": form,
         "qr_svg": services.otp_qr_svg(device),
@@ -116,12 +156,47 @@ def otp_setup(request: AuthedRequest) -> HttpResponse:
 def otp_verify(request: AuthedRequest) -> HttpResponse:
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = _otp_wait(TOTPDevice.objects.filter(user=request.user, confirmed=True))
         if services.otp_verify(
             actor=request.user, request=request, token=form.cleaned_data["token"]
         ):
             return redirect(_next_url(request))
-        form.add_error("token", _("The code is wrong or has expired; try the next one."))
+        _code_refused(form, wait)
     return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+def _otp_wait(devices: Iterable[TOTPDevice]) -> int | None:
+    """Seconds before any of the devices reads a code again, or None if one reads it now.
+
+    After a wrong code a device reads no code for a while (1 s, then 2, 4, ...): a right code
+    typed meanwhile is refused unread. Asked before the attempt, so that the user is told to
+    wait, not that a right code is wrong."""
+    until = []
+    for device in devices:
+        allowed, detail = device.verify_is_allowed()
+        if allowed or not detail or not detail.get("locked_until"):
+            return None
+        until.append(detail["locked_until"])
+    if not until:
+        return None
+    return max(1, math.ceil((min(until) - timezone.now()).total_seconds()))
+
+
+def _code_refused(form: OtpForm, wait: int | None) -> None:
+    if wait is None:
+        form.add_error("token", _("The code is wrong or has expired; try the next one."))
+        return
+    form.add_error(
+        "token",
+        ngettext(
+            "The code was not read: after a wrong code, codes are read again only after a "
+            "pause. Wait %(n)d second, then type the code your app shows then.",
+            "The code was not read: after a wrong code, codes are read again only after a "
+            "pause. Wait %(n)d seconds, then type the code your app shows then.",
+            wait,
+        )
+        % {"n": wait},
+    )
 
 
 # Units -------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "division", "credit_code", "parent", "webhook_url",
                   "is_active"]  # fmt: skip
         # The robot address carries its access key: it can be set, never read back.
-        extra_kwargs = {"webhook_url": {"write_only": True}}
+        # A credit code may be pasted in groups ("91 110000 ..."): the service normalises it.
+        extra_kwargs = {"webhook_url": {"write_only": True}, "credit_code": {"max_length": 40}}
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -14,8 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from weibao.accounts.models import Division, Organisation, Role, User
-from weibao.accounts.policy import NO_DATA_ROLES, is_county_coordinator
+from weibao.accounts.models import Division, Organisation, User
 from weibao.atrisk.access import reportable_people
 from weibao.atrisk.grading import CrimeClass, Grade
 from weibao.atrisk.models import (
@@ -30,6 +29,17 @@ from weibao.atrisk.models import (
     RiskFactor,
 )
 from weibao.atrisk.services import measure_categories_for
+from weibao.atrisk.weibao_app import (
+    FILE_SCHOOL_PICKER,
+    FILE_WORKER_PICKER,
+    REFERRAL_KINDS,
+    REFERRAL_UNIT_PICKER,
+    REPORTABLE_PICKER,
+    SHARE_UNIT_PICKER,
+    WORKER_PICKER,
+    assignable_workers,
+)
+from weibao.kit.pickers import PickerMultipleWidget, PickerWidget
 from weibao.people.forms import DATE_INPUT
 from weibao.people.models import Person
 from weibao.people.services import person_search
@@ -47,10 +57,7 @@ class BehaviourField(forms.ModelMultipleChoiceField):
 
 def _users_field_queryset(user: User) -> Any:
     """Workers the user may assign: their own unit's; a coordinator, any data role."""
-    users = User.objects.filter(is_active=True).exclude(role__in=[*NO_DATA_ROLES, Role.READ_ONLY])
-    if is_county_coordinator(user):
-        return users
-    return users.filter(organisation=user.organisation)
+    return assignable_workers(user)
 
 
 class QuickSelect(forms.Select):
@@ -95,7 +102,10 @@ class FileFilterForm(forms.Form):
         widget=QuickSelect,
     )
     school = forms.ModelChoiceField(
-        label=_("School"), required=False, queryset=Organisation.objects.none(), widget=QuickSelect
+        label=_("School"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        widget=PickerWidget(FILE_SCHOOL_PICKER),
     )
     age = forms.ChoiceField(
         label=_("Age"),
@@ -104,7 +114,10 @@ class FileFilterForm(forms.Form):
         widget=QuickSelect,
     )
     worker = forms.ModelChoiceField(
-        label=_("Worker"), required=False, queryset=User.objects.none(), widget=QuickSelect
+        label=_("Worker"),
+        required=False,
+        queryset=User.objects.none(),
+        widget=PickerWidget(FILE_WORKER_PICKER),
     )
     overdue = forms.BooleanField(label=_("Contacts overdue"), required=False)
     closed = forms.BooleanField(label=_("Include closed files"), required=False)
@@ -113,13 +126,11 @@ class FileFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.user = user
         visible = AtRiskFile.objects.for_user(user)
-        # Only what the options show: these selects are rendered on every list page.
+        # Pickers: the page holds the chosen school and worker only, the fields check the rest.
         schools = Organisation.objects.schools().filter(pk__in=visible.values("school_id"))
-        self.fields["school"].queryset = schools.only("id", "name").order_by("name")  # type: ignore[attr-defined]
+        self.fields["school"].queryset = schools.select_related("division")  # type: ignore[attr-defined]
         workers = User.objects.filter(pk__in=visible.values("worker_id"))
-        self.fields["worker"].queryset = workers.only("id", "username", "full_name").order_by(  # type: ignore[attr-defined]
-            "full_name"
-        )
+        self.fields["worker"].queryset = workers.select_related("organisation")  # type: ignore[attr-defined]
 
     def filter(self, files: AtRiskFileQuerySet) -> AtRiskFileQuerySet:
         if not self.is_bound:
@@ -178,11 +189,15 @@ class EventForm(forms.Form):
         label=_("Minors"),
         queryset=Person.objects.none(),
         help_text=_("Several minors make a group event."),
+        widget=PickerMultipleWidget(REPORTABLE_PICKER),
     )
     occurred_on = forms.DateField(label=capfirst(_("date")), widget=DATE_INPUT)
     place = forms.CharField(label=capfirst(_("place")), max_length=200, required=False)
     description = forms.CharField(
-        label=capfirst(_("description")), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=capfirst(_("description")),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     behaviours = BehaviourField(
         label=_("Behaviour codes"),
@@ -204,6 +219,7 @@ class EventForm(forms.Form):
         label=_("Share with units"),
         required=False,
         queryset=Organisation.objects.active().filter(kind__in=ATRISK_UNIT_KINDS),
+        widget=PickerMultipleWidget(SHARE_UNIT_PICKER),
     )
 
     def __init__(
@@ -211,7 +227,7 @@ class EventForm(forms.Form):
     ) -> None:
         super().__init__(data, **kwargs)
         # The one rule for whom an event may name (the service and the API apply it too).
-        self.fields["people"].queryset = reportable_people(user)  # type: ignore[attr-defined]
+        self.fields["people"].queryset = reportable_people(user).select_related("school")  # type: ignore[attr-defined]
         if file is not None:
             self.fields["people"].initial = [file.person_id]
 
@@ -223,7 +239,10 @@ class MeasureForm(forms.Form):
         label=capfirst(_("event")), required=False, queryset=MisconductEvent.objects.none()
     )
     notes = forms.CharField(
-        label=capfirst(_("notes")), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=capfirst(_("notes")),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     sealed = forms.BooleanField(
         label=_("Sealed record"),
@@ -252,17 +271,24 @@ class FactorForm(forms.Form):
 class ContactForm(forms.Form):
     kind = forms.ChoiceField(label=capfirst(_("kind")), choices=Contact.Kind.choices)
     notes = forms.CharField(
-        label=capfirst(_("notes")), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=capfirst(_("notes")),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class PlanForm(forms.Form):
     goals = forms.CharField(
-        label=capfirst(_("goals")), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=capfirst(_("goals")),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     helpers = forms.CharField(
         label=capfirst(_("helpers")),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "School, village children's director, social worker, volunteer, legal vice-principal..."
@@ -275,29 +301,30 @@ class PlanForm(forms.Form):
 
 class ReviewForm(forms.Form):
     summary = forms.CharField(
-        label=capfirst(_("summary")), widget=forms.Textarea(attrs={"rows": 3})
+        label=capfirst(_("summary")), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class AssignForm(forms.Form):
-    worker = forms.ModelChoiceField(label=_("Responsible worker"), queryset=User.objects.none())
+    worker = forms.ModelChoiceField(
+        label=_("Responsible worker"),
+        queryset=User.objects.none(),
+        widget=PickerWidget(WORKER_PICKER),
+    )
 
     def __init__(self, data: Any = None, *, user: User, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.fields["worker"].queryset = _users_field_queryset(user)  # type: ignore[attr-defined]
 
 
-# Units a file is referred to: agencies and township governments. Schools already see their
-# pupils' files and village committees their township's, and a short list renders fast.
-REFERRAL_KINDS = (
-    ATRISK_UNIT_KINDS - Organisation.SCHOOL_KINDS - {Organisation.Kind.VILLAGE_COMMITTEE}
-)
+# REFERRAL_KINDS (weibao_app): agencies and township governments, for the referral picker.
 
 
 class ReferForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Refer to unit"),
         queryset=Organisation.objects.active().filter(kind__in=REFERRAL_KINDS),
+        widget=PickerWidget(REFERRAL_UNIT_PICKER),
     )
     note = forms.CharField(label=capfirst(_("note")), max_length=300, required=False)
 
@@ -354,7 +381,9 @@ class RulesForm(forms.ModelForm):
 class OpenFileForm(forms.Form):
     """Open a file for a minor at risk without misconduct (watch), with the risk factors seen."""
 
-    person = forms.ModelChoiceField(label=_("Minor"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(
+        label=_("Minor"), queryset=Person.objects.none(), widget=PickerWidget(REPORTABLE_PICKER)
+    )
     factors = forms.MultipleChoiceField(
         label=_("Risk factors"),
         choices=RiskFactor.Kind.choices,
@@ -363,7 +392,7 @@ class OpenFileForm(forms.Form):
 
     def __init__(self, data: Any = None, *, user: User, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        self.fields["person"].queryset = reportable_people(user)  # type: ignore[attr-defined]
+        self.fields["person"].queryset = reportable_people(user).select_related("school")  # type: ignore[attr-defined]
         self.fields["person"].label_from_instance = (  # type: ignore[attr-defined]
             lambda p: f"{p.masked_name} · {p.masked_id_number} · {p.school or ''}"
         )

@@ -528,7 +528,7 @@ class MisconductEvent(models.Model):
 
     occurred_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     reporting_unit = models.ForeignKey(
         Organisation,
         verbose_name=_("reporting unit"),
@@ -714,7 +714,7 @@ class Measure(models.Model):
         Organisation, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="+"
     )
     decided_on = models.DateField(_("date"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
     sealed = models.BooleanField(_("sealed"), default=False)
     recorded_by = models.ForeignKey(
         User, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -773,7 +773,7 @@ class InterventionPlan(models.Model):
     file = models.OneToOneField(
         AtRiskFile, verbose_name=_("file"), on_delete=models.CASCADE, related_name="plan"
     )
-    goals = models.TextField(_("goals"), blank=True)
+    goals = models.TextField(_("goals"), blank=True, max_length=5000)
     worker = models.ForeignKey(
         User,
         verbose_name=_("responsible worker"),
@@ -787,6 +787,7 @@ class InterventionPlan(models.Model):
     )
     helpers = models.TextField(
         _("helpers"),
+        max_length=2000,
         blank=True,
         help_text=_(
             "School, village children's director, social worker, volunteer, legal vice-principal..."
@@ -839,7 +840,7 @@ class Contact(models.Model):
     due_date = models.DateField(_("due"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
     done_by = models.ForeignKey(
         User,
         verbose_name=_("done by"),
@@ -872,7 +873,7 @@ class Review(models.Model):
         AtRiskFile, verbose_name=_("file"), on_delete=models.CASCADE, related_name="reviews"
     )
     reviewed_on = models.DateField(_("reviewed on"), default=timezone.localdate)
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("summary"), max_length=5000)
     reviewer = models.ForeignKey(
         User, verbose_name=_("reviewer"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

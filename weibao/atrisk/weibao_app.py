@@ -2,12 +2,58 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from weibao.accounts.models import Organisation, Role, User
+from weibao.accounts.policy import NO_DATA_ROLES, is_county_coordinator
+from weibao.atrisk.access import reportable_people
 from weibao.atrisk.indicators import files_opened, misconduct_events
+from weibao.atrisk.models import ATRISK_UNIT_KINDS, AtRiskFile
 from weibao.atrisk.waiting import waiting
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.pickers import UNIT_PICKER, USER_PICKER, unit_picker
+from weibao.people.weibao_app import PERSON_PICKER
+
+# Units a file is referred to: agencies and township governments. Schools already see their
+# pupils' files and village committees their township's.
+REFERRAL_KINDS = (
+    ATRISK_UNIT_KINDS - Organisation.SCHOOL_KINDS - {Organisation.Kind.VILLAGE_COMMITTEE}
+)
+
+
+def assignable_workers(user: Any) -> QuerySet[User]:
+    """Workers the user may assign: their own unit's; a coordinator, any data role."""
+    users = User.objects.filter(is_active=True).exclude(role__in=[*NO_DATA_ROLES, Role.READ_ONLY])
+    if is_county_coordinator(user):
+        return users.select_related("organisation")
+    return users.filter(organisation=user.organisation).select_related("organisation")
+
+
+def _file_schools(user: Any) -> QuerySet[Organisation]:
+    """The schools of the files the user sees (the list's filter)."""
+    visible = AtRiskFile.objects.for_user(user)
+    schools = Organisation.objects.for_user(user).schools().select_related("division")
+    return schools.filter(pk__in=visible.values("school_id"))
+
+
+def _file_workers(user: Any) -> QuerySet[User]:
+    """The workers of the files the user sees (the list's filter)."""
+    visible = AtRiskFile.objects.for_user(user)
+    return User.objects.filter(pk__in=visible.values("worker_id")).select_related("organisation")
+
+
+REPORTABLE_PICKER = PERSON_PICKER.variant(
+    "atrisk-person", lambda user: reportable_people(user).select_related("school")
+)
+SHARE_UNIT_PICKER = unit_picker("atrisk-unit", ATRISK_UNIT_KINDS)
+REFERRAL_UNIT_PICKER = unit_picker("unit-referral", REFERRAL_KINDS)
+WORKER_PICKER = USER_PICKER.variant("atrisk-worker", assignable_workers)
+FILE_SCHOOL_PICKER = UNIT_PICKER.variant("atrisk-file-school", _file_schools)
+FILE_WORKER_PICKER = USER_PICKER.variant("atrisk-file-worker", _file_workers)
 
 APP = AppContract(
     urls="weibao.atrisk.urls",
@@ -36,5 +82,13 @@ APP = AppContract(
             doc="Misconduct events (sealed ones included) that took place in the period, "
             "involving at least one minor living in the division; a group event counts once.",
         ),
+    ],
+    pickers=[
+        REPORTABLE_PICKER,
+        SHARE_UNIT_PICKER,
+        REFERRAL_UNIT_PICKER,
+        WORKER_PICKER,
+        FILE_SCHOOL_PICKER,
+        FILE_WORKER_PICKER,
     ],
 )

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from weibao.audit.models import AuditEvent
+from weibao.kit.pickers import Picker, PickerWidget
 
 # The audit log sits below accounts: it knows units only through its own foreign key.
 Organisation = AuditEvent._meta.get_field("organisation").related_model
 
 
+def _audited_units(user: Any) -> QuerySet[Any]:
+    """Every unit, closed ones too (their events stay in the log), for who reads the log."""
+    if not user.has_perm("audit.view_auditevent"):
+        return Organisation._default_manager.none()
+    return Organisation._default_manager.all()
+
+
+# Served by core's pick view (core's weibao_app lists it: audit knows nothing of the contract).
+AUDIT_UNIT_PICKER = Picker(
+    name="audit-unit",
+    queryset=_audited_units,
+    search=lambda units, text, user: units.filter(name__icontains=text).order_by("name"),
+    label=lambda unit: unit.name,
+)
+
+
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("User"), required=False)
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Organisation._default_manager.all(), required=False
+        label=_("Unit"),
+        queryset=Organisation._default_manager.all(),
+        required=False,
+        widget=PickerWidget(AUDIT_UNIT_PICKER),
     )
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", "---------"), *AuditEvent.Action.choices], required=False

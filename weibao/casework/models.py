@@ -183,11 +183,12 @@ class Case(models.Model):
     )
     child_description = models.TextField(
         _("child's description"),
+        max_length=2000,
         blank=True,
         help_text=_("When the identity is unknown: apparent age, sex, appearance, clothing."),
     )
     situations = models.JSONField(_("situations"), default=list)
-    seen = models.TextField(_("what was seen"))
+    seen = models.TextField(_("what was seen"), max_length=10000)
     occurred_at = models.DateTimeField(_("when"), null=True, blank=True)
     place = models.CharField(_("where"), max_length=200)
     division = models.ForeignKey(
@@ -227,7 +228,7 @@ class Case(models.Model):
     )
     feedback_due = models.DateField(_("feedback due"), null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=15, choices=Decision.choices, blank=True)
-    decision_reasons = models.TextField(_("reasons"), blank=True)
+    decision_reasons = models.TextField(_("reasons"), blank=True, max_length=5000)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     transferred_to = models.ForeignKey(
         Organisation,
@@ -237,8 +238,8 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    investigation_notes = models.TextField(_("investigation notes"), blank=True)
-    feedback = models.TextField(_("feedback to the reporting unit"), blank=True)
+    investigation_notes = models.TextField(_("investigation notes"), blank=True, max_length=20000)
+    feedback = models.TextField(_("feedback to the reporting unit"), blank=True, max_length=5000)
     feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
 
@@ -318,7 +319,7 @@ class LateReport(models.Model):
     )
     knew_since = models.DateField(_("knew since"), null=True, blank=True)
     reported = models.BooleanField(_("reported, but late"), default=False)
-    note = models.TextField(_("note"))
+    note = models.TextField(_("note"), max_length=5000)
     recorded_by = models.ForeignKey(
         User,
         verbose_name=_("recorded by"),
@@ -403,6 +404,7 @@ class Referral(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     request = models.TextField(
         _("request"),
+        max_length=5000,
         help_text=_("What the receiving unit needs to know to act: it sees nothing else."),
     )
     due_date = models.DateField(_("due date"))
@@ -419,8 +421,8 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
-    outcome = models.TextField(_("what was done"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True, max_length=2000)
+    outcome = models.TextField(_("what was done"), blank=True, max_length=5000)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
@@ -552,7 +554,7 @@ class Supervision(models.Model):
         related_name="supervisions",
     )
     deadline = models.DateField(_("deadline"))
-    note = models.TextField(_("what is expected"), blank=True)
+    note = models.TextField(_("what is expected"), blank=True, max_length=5000)
     opened_by = models.ForeignKey(
         User,
         verbose_name=_("opened by"),
@@ -563,7 +565,7 @@ class Supervision(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closing_note = models.TextField(_("closing note"), blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True, max_length=5000)
 
     objects = SupervisionQuerySet.as_manager()
 
@@ -623,9 +625,9 @@ class Suggestion(models.Model):
         on_delete=models.SET_NULL,
         related_name="suggestions",
     )
-    problem = models.TextField(_("problem found"))
-    suggestion = models.TextField(_("suggestion"))
-    legal_basis = models.TextField(_("legal basis"))
+    problem = models.TextField(_("problem found"), max_length=10000)
+    suggestion = models.TextField(_("suggestion"), max_length=10000)
+    legal_basis = models.TextField(_("legal basis"), max_length=5000)
     issued_on = models.DateField(_("issued on"))
     reply_due = models.DateField(_("reply due"))
     issued_by = models.ForeignKey(
@@ -636,13 +638,13 @@ class Suggestion(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reply = models.TextField(_("written reply"), blank=True)
-    measures = models.TextField(_("measures taken"), blank=True)
+    reply = models.TextField(_("written reply"), blank=True, max_length=20000)
+    measures = models.TextField(_("measures taken"), blank=True, max_length=10000)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     assessment = models.CharField(
         _("assessment"), max_length=12, choices=Assessment.choices, blank=True
     )
-    assessment_note = models.TextField(_("assessment note"), blank=True)
+    assessment_note = models.TextField(_("assessment note"), blank=True, max_length=5000)
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
 
     objects = SuggestionQuerySet.as_manager()
@@ -727,9 +729,9 @@ class GuardianOrder(models.Model):
         on_delete=models.SET_NULL,
         related_name="casework_orders",
     )
-    facts = models.TextField(_("facts found"))
-    legal_basis = models.TextField(_("legal basis"))
-    required_actions = models.TextField(_("required actions"))
+    facts = models.TextField(_("facts found"), max_length=20000)
+    legal_basis = models.TextField(_("legal basis"), max_length=5000)
+    required_actions = models.TextField(_("required actions"), max_length=10000)
     issued_on = models.DateField(_("issued on"))
     issued_by = models.ForeignKey(
         User,
@@ -778,7 +780,7 @@ class FollowUp(models.Model):
     )
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("visited on"), null=True, blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True, max_length=5000)
     recorded_by = models.ForeignKey(
         User,
         verbose_name=_("recorded by"),

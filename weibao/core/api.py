@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from rest_framework.authentication import SessionAuthentication
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from weibao.accounts import tokens
 from weibao.accounts.middleware import SecurityPolicyMiddleware
 from weibao.accounts.policy import is_member
 
@@ -18,6 +21,27 @@ if TYPE_CHECKING:
 def user_of(request: Request) -> User:
     """The signed-in user of an API request (the permission classes let no one else through)."""
     return cast("User", request.user)
+
+
+class TokenExpired(exceptions.APIException):
+    """A 401 that names the reason. Not an AuthenticationFailed: DRF turns those into a 403
+    when the first authentication class (the session) sends no WWW-Authenticate header."""
+
+    status_code = 401
+    default_detail = _("This API token has expired: ask for a new one at POST /api/v1/token/.")
+    default_code = "token_expired"
+    auth_header = "Token"
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, refusing a token older than API_TOKEN_MAX_AGE_DAYS (no query
+    beyond DRF's own: the age is the token's `created`)."""
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        user, token = super().authenticate_credentials(key)  # unknown key, inactive user
+        if tokens.is_expired(token):
+            raise TokenExpired
+        return (user, token)
 
 
 class IsActiveMember(BasePermission):

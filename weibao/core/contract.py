@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from functools import cache
 from importlib import import_module
@@ -26,6 +26,8 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
+
+from weibao.kit.pickers import Picker
 
 if TYPE_CHECKING:
     from rest_framework.routers import BaseRouter
@@ -96,6 +98,14 @@ class Period:
 Figure = int | Decimal
 
 
+def percent(part: int, whole: int) -> Decimal:
+    """`part` of `whole` in per cent, one decimal, half up (0 when `whole` is 0): the one way a
+    share is given as a figure."""
+    if not whole:
+        return Decimal(0)
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One figure an app offers the statistics app (the read contract).
@@ -127,6 +137,7 @@ class AppContract:
     demo_order: int = 100  # smaller first: an app's demo part runs after those it builds on
     api: str = ""  # a function register(router) adding the app's viewsets
     indicators: Sequence[Indicator] = field(default=())
+    pickers: Sequence[Picker] = ()  # search-as-you-type choices, served at core:pick
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"), blank=True)
+    body = models.TextField(_("body"), blank=True, max_length=20000)
     link = models.CharField(_("link"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
@@ -84,7 +84,7 @@ class WebhookDelivery(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # When the next (or the current) attempt is due: a task that finds it in the future knows
     # a retry is already queued and stands down, so a re-enqueued delivery is not sent twice.
@@ -188,7 +188,7 @@ class Job(models.Model):
     )
     total = models.PositiveIntegerField(_("total"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True, max_length=5000)
     result = models.ForeignKey(
         Attachment,
         verbose_name=_("result file"),
@@ -233,8 +233,8 @@ class ScheduledRun(models.Model):
     last_slot = models.DateTimeField(_("last slot"), null=True, blank=True)
     last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
     last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    last_summary = models.TextField(_("last summary"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True, max_length=2000)
+    last_summary = models.TextField(_("last summary"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("scheduled run")

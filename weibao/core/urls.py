@@ -14,4 +14,5 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("files/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
+    path("pick/<slug:name>/", views.pick, name="pick"),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -17,8 +18,10 @@ from weibao.accounts.http import AuthedRequest
 from weibao.accounts.middleware import passive
 from weibao.core import services
 from weibao.core.access import access_attachment, access_job, access_notification
+from weibao.core.contract import contracts
 from weibao.core.models import Notification
 from weibao.kit.pages import paginate, render_list
+from weibao.kit.pickers import LIMIT, Picker, by_name
 
 logger = logging.getLogger(__name__)
 
@@ -92,3 +95,26 @@ def job_detail(request: AuthedRequest, pk: str) -> HttpResponse:
         passive(request)  # the bar polls every second: no session write, no renewal
         return render(request, "includes/progress.html", {"job": job})
     return render(request, "core/job_detail.html", {"job": job})
+
+
+def _pickers() -> dict[str, Picker]:
+    return by_name(picker for app in contracts() for picker in app.contract.pickers)
+
+
+@login_required
+def pick(request: AuthedRequest, name: str) -> HttpResponse:
+    """A picker's matches for the typed text, as a list of buttons (htmx): at most LIMIT of
+    the records the user may choose from; nothing for a text shorter than the picker's minimum."""
+    picker = _pickers().get(name)
+    if picker is None:
+        raise Http404
+    text = request.GET.get("q", "")[:100]
+    params = {key: str(value) for key, value in request.GET.items() if key != "q"}
+    found = picker.matches(request.user, text, params=params, limit=LIMIT + 1)
+    context = {
+        "results": [picker.option(obj) for obj in found[:LIMIT]],
+        "more": len(found) > LIMIT,
+        "searched": len(" ".join(text.split())) >= picker.min_chars,
+    }
+    # A fragment: rendered without the request, so the menu and inbox counts are not read.
+    return HttpResponse(render_to_string("includes/picker_results.html", context))

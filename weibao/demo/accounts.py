@@ -95,6 +95,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Hospital staff: files mandatory reports and sees their outcomes",
     ),
     DemoAccount(
+        "water", Role.CASE_WORKER, "乐安县水利局", "熊工",
+        "县水利局工作人员：管理全县危险水域、巡查计划和乡镇边界图",
+        "Water-resources bureau staff: keeps the county's hazardous waters, patrol plan and "
+        "township map",
+    ),
+    DemoAccount(
         "civil_affairs", Role.CASE_WORKER, "乐安县民政局", "钟科长",
         "县民政局工作人员：接收转介（救助、监护）",
         "Civil-affairs bureau staff: receives referrals (relief, guardianship)",

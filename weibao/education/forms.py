@@ -11,11 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, User
+from weibao.core.pickers import DIVISION_PICKER, UNIT_PICKER
 from weibao.core.services import extension_of, validate_upload
 from weibao.education.coverage import CoverageFilters
 from weibao.education.models import CoverageRule, Session, TeachingCase, Term, Topic
 from weibao.education.policy import manages_education
 from weibao.education.services.cases import case_search
+from weibao.education.weibao_app import (
+    FILTER_SCHOOL_PICKER,
+    RECORDABLE_SCHOOL_PICKER,
+    SPEAKER_UNIT_PICKER,
+)
+from weibao.kit.pickers import PickerWidget, picker_field
 from weibao.legalvp.models import Appointment
 from weibao.schools.models import School
 
@@ -49,6 +56,14 @@ def recordable_schools(user: User) -> QuerySet[School]:
     return schools.order_by("organisation__division__code", "organisation__name")
 
 
+def filter_schools(user: User) -> QuerySet[School]:
+    """The schools the session list may be filtered by: all for the bureau, else the scope's."""
+    schools = School.objects.select_related("organisation")
+    if not manages_education(user):
+        schools = schools.filter(user.scope.q("organisation", division="organisation__division"))
+    return schools.order_by("organisation__name")
+
+
 def places() -> QuerySet[Division]:
     return (
         Division.objects.filter(level__gte=Division.Level.TOWNSHIP)
@@ -68,7 +83,12 @@ class SessionFilterForm(forms.Form):
 
     term = forms.ModelChoiceField(label=TERM_LABEL, queryset=Term.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
-    school = SchoolChoiceField(label=_("School"), queryset=School.objects.none(), required=False)
+    school = SchoolChoiceField(
+        label=_("School"),
+        queryset=School.objects.none(),
+        required=False,
+        widget=PickerWidget(FILTER_SCHOOL_PICKER),
+    )
     audience = forms.ChoiceField(
         label=_("Audience"), choices=[("", _("any")), *Session.Audience.choices], required=False
     )
@@ -85,12 +105,7 @@ class SessionFilterForm(forms.Form):
             *Session.Status.choices,
             (self.OVERDUE, _("overdue")),
         ]
-        schools = School.objects.select_related("organisation")
-        if not manages_education(user):
-            schools = schools.filter(
-                user.scope.q("organisation", division="organisation__division")
-            )
-        self.fields["school"].queryset = schools.order_by("organisation__name")  # type: ignore[attr-defined]
+        self.fields["school"].queryset = filter_schools(user)  # type: ignore[attr-defined]
         self.fields["topic"].queryset = Topic.objects.all()  # type: ignore[attr-defined]
 
     def filter(self, sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -156,8 +171,8 @@ class SessionForm(forms.ModelForm):
                 .select_related("organisation")
                 .order_by("organisation__name")
             )
-        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
-        self.fields["division"].queryset = places()  # type: ignore[attr-defined]
+        picker_field(self.fields["school"], RECORDABLE_SCHOOL_PICKER, schools)
+        picker_field(self.fields["division"], DIVISION_PICKER, places())
         self.fields["topics"].queryset = Topic.objects.filter(  # type: ignore[attr-defined]
             Q(is_active=True) | Q(pk__in=self._current("topics"))
         )
@@ -168,7 +183,8 @@ class SessionForm(forms.ModelForm):
             .distinct()
             .order_by("person__name_pinyin")
         )
-        self.fields["speaker_unit"].queryset = Organisation.objects.active()  # type: ignore[attr-defined]
+        units = Organisation.objects.active().select_related("division")
+        picker_field(self.fields["speaker_unit"], UNIT_PICKER, units)
 
     def _current(self, name: str) -> list[int]:
         if not self.instance.pk:
@@ -184,7 +200,11 @@ class SessionForm(forms.ModelForm):
 
 class SessionImportForm(forms.Form):
     term = forms.ModelChoiceField(label=TERM_LABEL, queryset=Term.objects.none())
-    school = SchoolChoiceField(label=_("School"), queryset=School.objects.none())
+    school = SchoolChoiceField(
+        label=_("School"),
+        queryset=School.objects.none(),
+        widget=PickerWidget(RECORDABLE_SCHOOL_PICKER),
+    )
     file = forms.FileField(
         label=_("Excel file"), help_text=_("The filled-in template (.xlsx or .xls).")
     )
@@ -218,7 +238,10 @@ class CoverageFilterForm(forms.Form):
     )
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False)
     speaker_unit = forms.ModelChoiceField(
-        label=_("Speaker's unit"), queryset=Organisation.objects.none(), required=False
+        label=_("Speaker's unit"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=PickerWidget(SPEAKER_UNIT_PICKER),
     )
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:

@@ -174,7 +174,7 @@ class TeachingCase(models.Model):
         ALL = "all", _("all ages")
 
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("summary"), max_length=5000)
     statute = models.CharField(
         _("statute"), max_length=200, help_text=_("The law it teaches, e.g. 未成年人保护法.")
     )
@@ -346,7 +346,7 @@ class Session(models.Model):
     )
     notice_sent = models.BooleanField(_("notice to parents sent"), default=False)
     receipts_returned = models.PositiveIntegerField(_("receipts returned"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
     duty_record = models.OneToOneField(
         "legalvp.DutyRecord",
         verbose_name=_("duty record"),

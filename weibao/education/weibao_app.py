@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from weibao.accounts.models import Organisation
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.pickers import UNIT_PICKER
 from weibao.education.indicators import schools_reached, sessions_held
+from weibao.education.models import Session
 from weibao.education.waiting import waiting
+from weibao.schools.models import School
+from weibao.schools.weibao_app import SCHOOL_PICKER
+
+
+def _recordable(user: Any) -> QuerySet[School]:
+    from weibao.education.forms import recordable_schools  # the forms import this module
+
+    return recordable_schools(user).select_related("organisation__division")
+
+
+def _filterable(user: Any) -> QuerySet[School]:
+    from weibao.education.forms import filter_schools
+
+    return filter_schools(user).select_related("organisation__division")
+
+
+def _speaker_units(user: Any) -> QuerySet[Organisation]:
+    """Units that have spoken at a session, for who may read the coverage."""
+    if not user.has_perm("education.view_coverage"):
+        return Organisation.objects.none()
+    units = Organisation.objects.for_user(user).select_related("division")
+    return units.filter(pk__in=Session.objects.values("speaker_unit"))
+
+
+RECORDABLE_SCHOOL_PICKER = SCHOOL_PICKER.variant("education-school", _recordable)
+FILTER_SCHOOL_PICKER = SCHOOL_PICKER.variant("education-filter-school", _filterable)
+SPEAKER_UNIT_PICKER = UNIT_PICKER.variant("education-speaker-unit", _speaker_units)
 
 APP = AppContract(
     urls="weibao.education.urls",
@@ -54,4 +87,5 @@ APP = AppContract(
             "period (the coverage of 法治宣教全覆盖).",
         ),
     ],
+    pickers=[RECORDABLE_SCHOOL_PICKER, FILTER_SCHOOL_PICKER, SPEAKER_UNIT_PICKER],
 )

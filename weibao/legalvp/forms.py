@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
 from weibao.accounts.policy import in_school
+from weibao.kit.pickers import PickerMultipleWidget, PickerWidget
 from weibao.legalvp.models import (
     COVERED_SCHOOL_KINDS,
     Appointment,
@@ -20,7 +21,14 @@ from weibao.legalvp.models import (
     DutyRecord,
     Evaluation,
 )
+from weibao.legalvp.weibao_app import (
+    APPOINTEE_PICKER,
+    APPOINTING_UNIT_PICKER,
+    COVERED_SCHOOL_PICKER,
+    SENDING_UNIT_PICKER,
+)
 from weibao.schools.models import School
+from weibao.schools.weibao_app import SCHOOL_PICKER
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -37,7 +45,9 @@ class SchoolsChoiceField(forms.ModelMultipleChoiceField):
 
 def open_schools() -> QuerySet[School]:
     return (
-        School.objects.open().filter(kind__in=COVERED_SCHOOL_KINDS).select_related("organisation")
+        School.objects.open()
+        .filter(kind__in=COVERED_SCHOOL_KINDS)
+        .select_related("organisation__division")
     )
 
 
@@ -50,13 +60,18 @@ class AppointmentFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("any")), *Appointment.Status.choices], required=False
     )
-    school = SchoolChoiceField(label=_("School"), queryset=School.objects.none(), required=False)
+    school = SchoolChoiceField(
+        label=_("School"),
+        queryset=School.objects.none(),
+        required=False,
+        widget=PickerWidget(SCHOOL_PICKER),
+    )
     below = forms.BooleanField(label=_("Below four law-education hours this year"), required=False)
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.fields["school"].queryset = School.objects.select_related(  # type: ignore[attr-defined]
-            "organisation"
+            "organisation__division"
         )
 
     def filter(self, appointments: AppointmentQuerySet) -> AppointmentQuerySet:
@@ -85,7 +100,9 @@ class AppointmentForm(forms.Form):
     )
     phone = forms.CharField(label=capfirst(_("work phone")), max_length=25, required=False)
     sending_unit = forms.ModelChoiceField(
-        label=capfirst(_("sending body")), queryset=Organisation.objects.none()
+        label=capfirst(_("sending body")),
+        queryset=Organisation.objects.none(),
+        widget=PickerWidget(SENDING_UNIT_PICKER),
     )
     sending_kind = forms.ChoiceField(
         label=capfirst(_("sending kind")),
@@ -99,12 +116,15 @@ class AppointmentForm(forms.Form):
         help_text=_("As printed on the letter, such as 副检察长 or 派出所所长."),
     )
     appointing_unit = forms.ModelChoiceField(
-        label=capfirst(_("appointing body")), queryset=Organisation.objects.none()
+        label=capfirst(_("appointing body")),
+        queryset=Organisation.objects.none(),
+        widget=PickerWidget(APPOINTING_UNIT_PICKER),
     )
     schools = SchoolsChoiceField(
         label=capfirst(_("schools")),
         queryset=School.objects.none(),
         help_text=_("One person serves at most two schools."),
+        widget=PickerMultipleWidget(COVERED_SCHOOL_PICKER),
     )
     term_start = forms.DateField(label=capfirst(_("term start")), widget=DATE_INPUT)
     term_end = forms.DateField(
@@ -121,11 +141,12 @@ class AppointmentForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         help_text=_("If the appointee signs in, they record their own duties."),
+        widget=PickerWidget(APPOINTEE_PICKER),
     )
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        units = Organisation.objects.active()
+        units = Organisation.objects.active().select_related("division")
         self.fields["sending_unit"].queryset = units.filter(  # type: ignore[attr-defined]
             kind__in=Organisation.SENDING_BODY_KINDS
         )
@@ -146,7 +167,11 @@ class RenewForm(forms.Form):
         widget=DATE_INPUT,
         help_text=_("Leave blank for three years."),
     )
-    schools = SchoolsChoiceField(label=capfirst(_("schools")), queryset=School.objects.none())
+    schools = SchoolsChoiceField(
+        label=capfirst(_("schools")),
+        queryset=School.objects.none(),
+        widget=PickerMultipleWidget(COVERED_SCHOOL_PICKER),
+    )
 
     def __init__(self, data: Any = None, *, appointment: Appointment, **kwargs: Any) -> None:
         from datetime import timedelta
@@ -195,7 +220,10 @@ class EvaluationForm(forms.Form):
         label=capfirst(pgettext_lazy("evaluation", "grade")), choices=Evaluation.Grade.choices
     )
     comments = forms.CharField(
-        label=capfirst(_("comments")), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=capfirst(_("comments")),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(

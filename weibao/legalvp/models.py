@@ -307,7 +307,7 @@ class DutyRecord(models.Model):
     kind = models.CharField(_("duty"), max_length=3, choices=Kind.choices)
     date = models.DateField(_("date"))
     hours = models.DecimalField(_("hours"), max_digits=3, decimal_places=1)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -381,7 +381,7 @@ class Evaluation(models.Model):
     grade = models.CharField(
         pgettext_lazy("evaluation", "grade"), max_length=12, choices=Grade.choices
     )
-    comments = models.TextField(_("comments"), blank=True)
+    comments = models.TextField(_("comments"), blank=True, max_length=5000)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("evaluated by"),

@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from weibao.accounts.models import Organisation, User
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.pickers import USER_PICKER, unit_picker
 from weibao.legalvp.indicators import appointments_issued, law_classes
+from weibao.legalvp.models import COVERED_SCHOOL_KINDS
 from weibao.legalvp.waiting import waiting
+from weibao.schools.models import School
+from weibao.schools.weibao_app import SCHOOL_PICKER, schools_in_scope
+
+
+def _covered_schools(user: Any) -> QuerySet[School]:
+    """Open schools of the kinds a legal vice-principal serves."""
+    return schools_in_scope(user).open().filter(kind__in=COVERED_SCHOOL_KINDS)
+
+
+def _appointees(user: Any) -> QuerySet[User]:
+    """Accounts of the sending bodies' staff, for who manages appointments."""
+    if not user.has_perm("legalvp.manage_appointments"):
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, organisation__kind__in=Organisation.SENDING_BODY_KINDS
+    ).select_related("organisation")
+
+
+SENDING_UNIT_PICKER = unit_picker("legalvp-sending-unit", Organisation.SENDING_BODY_KINDS)
+APPOINTING_UNIT_PICKER = unit_picker(
+    "legalvp-appointing-unit", {Organisation.Kind.EDUCATION, *Organisation.SCHOOL_KINDS}
+)
+COVERED_SCHOOL_PICKER = SCHOOL_PICKER.variant("legalvp-school", _covered_schools)
+APPOINTEE_PICKER = USER_PICKER.variant("legalvp-appointee", _appointees)
 
 APP = AppContract(
     urls="weibao.legalvp.urls",
@@ -40,4 +70,5 @@ APP = AppContract(
             doc="Law-education duty records (FD1) dated in the period at schools of the division.",
         ),
     ],
+    pickers=[SENDING_UNIT_PICKER, APPOINTING_UNIT_PICKER, COVERED_SCHOOL_PICKER, APPOINTEE_PICKER],
 )

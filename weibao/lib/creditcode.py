@@ -19,8 +19,9 @@ def _illegal_error(chars: str) -> ValueError:
 
 
 def normalise(text: str) -> str:
-    """Strip whitespace, convert full-width characters to ASCII and upper-case."""
-    return to_halfwidth(text).strip().upper()
+    """Convert full-width characters to ASCII, drop every space (a code is often pasted in groups,
+    "91 110000 600037341L") and upper-case."""
+    return "".join(to_halfwidth(text or "").split()).upper()
 
 
 def check_char(first17: str) -> str:

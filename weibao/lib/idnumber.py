@@ -88,6 +88,27 @@ def parse(text: str, *, today: date | None = None) -> IdNumber:
     return IdNumber(number=s, birth_date=birth, sex="M" if int(s[16]) % 2 else "F")
 
 
+def check_birth_date(birth: date, *, today: date | None = None) -> date:
+    """Return `birth` if it can be a living person's birth date, or raise ValueError saying why.
+
+    A birth date after today or before 1900 is a typing mistake (a person born in the future
+    has no age). Forms, imports and the API refuse it with this message.
+    """
+    if birth > (today or date.today()):
+        raise ValueError(_("The birth date %(date)s is in the future.") % {"date": birth})
+    if birth < MIN_BIRTH_DATE:
+        raise ValueError(_("The birth date %(date)s is before 1900.") % {"date": birth})
+    return birth
+
+
+def age_or_none(birth: date | None, on: date) -> int | None:
+    """The age in full years on `on`, or None when there is none: no birth date, or a birth
+    date after `on` (a bad stored row). For readers that must never fail on one record."""
+    if birth is None or on < birth:
+        return None
+    return age_on(birth, on)
+
+
 def age_on(birth: date, on: date) -> int:
     """Return the age in full years (周岁) on the day `on`.
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from weibao.accounts.models import Division
 from weibao.core.forms import AttachmentForm
 from weibao.core.services import validate_upload
-from weibao.notices.models import Notice
+from weibao.notices.models import Notice, NoticeReply
 from weibao.schools.models import School
 
 
@@ -26,7 +26,10 @@ class NoticeForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}), required=False
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        max_length=Notice._meta.get_field("body").max_length,
     )
     requires = forms.ChoiceField(
         label=_("Answer required"), choices=Notice.Requires.choices, initial=Notice.Requires.NONE
@@ -97,6 +100,9 @@ class ReplyForm(forms.Form):
     """A school's answer: text, files, or both (the notice says which it needs)."""
 
     text = forms.CharField(
-        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("Reply"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=NoticeReply._meta.get_field("text").max_length,
     )
     file = MultipleFileField(label=_("Files"), required=False)

@@ -108,7 +108,7 @@ class Notice(models.Model):
         related_name="notices_sent",
     )
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"), blank=True)
+    body = models.TextField(_("body"), blank=True, max_length=20000)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     requires = models.CharField(
         _("answer required"), max_length=10, choices=Requires.choices, default=Requires.NONE
@@ -272,7 +272,7 @@ class NoticeReply(models.Model):
         on_delete=models.CASCADE,
         related_name="replies",
     )
-    text = models.TextField(_("reply"), blank=True)
+    text = models.TextField(_("reply"), blank=True, max_length=10000)
     is_late = models.BooleanField(_("late"), default=False)
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from weibao.core.contract import AppContract, Group, MenuEntry
+from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.notices.indicators import notice_reply_rate, notices_sent
 from weibao.notices.waiting import waiting
 
 APP = AppContract(
@@ -20,4 +22,21 @@ APP = AppContract(
     demo="weibao.notices.demo.seed",
     demo_order=30,
     api="weibao.notices.api.register",
+    indicators=[
+        Indicator(
+            key="notices_sent",
+            label=_("Notices sent to schools"),
+            unit=pgettext_lazy("indicator unit", "notices"),
+            compute=notices_sent,
+            doc="Notices sent in the period that reached at least one school of the division.",
+        ),
+        Indicator(
+            key="notice_reply_rate",
+            label=_("Schools that answered a notice"),
+            unit="%",
+            compute=notice_reply_rate,
+            doc="Of (notice, school) pairs sent in the period asking for an answer, the share "
+            "answered; withdrawn notices left out.",
+        ),
+    ],
 )

@@ -15,7 +15,7 @@ from weibao.accounts.models import Division, Organisation, User
 from weibao.core.api import RulesPermission, user_of
 from weibao.people import services
 from weibao.people.access import access_person
-from weibao.people.models import Guardianship, Person, PersonQuerySet
+from weibao.people.models import Guardianship, Person, PersonQuerySet, validate_birth_date
 
 
 class GuardianshipSerializer(serializers.ModelSerializer):
@@ -52,7 +52,9 @@ class PersonWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     id_number = serializers.CharField(max_length=25, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False, allow_blank=True)
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_birth_date]
+    )
     phone = serializers.CharField(max_length=25, required=False, allow_blank=True)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     division = serializers.PrimaryKeyRelatedField(

@@ -14,7 +14,13 @@ from weibao.accounts.models import Division, Organisation, User
 from weibao.accounts.policy import in_school
 from weibao.kit import crypto
 from weibao.lib import idnumber
-from weibao.people.models import Guardianship, LeftBehindStatus, Person, PersonQuerySet
+from weibao.people.models import (
+    Guardianship,
+    LeftBehindStatus,
+    Person,
+    PersonQuerySet,
+    validate_birth_date,
+)
 from weibao.people.services import person_search
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -93,7 +99,12 @@ class PersonForm(forms.Form):
     sex = forms.ChoiceField(
         label=capfirst(_("sex")), choices=[("", "---------"), *Person.Sex.choices], required=False
     )
-    birth_date = forms.DateField(label=capfirst(_("birth date")), required=False, widget=DATE_INPUT)
+    birth_date = forms.DateField(
+        label=capfirst(_("birth date")),
+        required=False,
+        widget=DATE_INPUT,
+        validators=[validate_birth_date],
+    )
     phone = forms.CharField(label=capfirst(_("phone")), required=False, max_length=25)
     address = forms.CharField(label=capfirst(_("address")), required=False, max_length=200)
     division = DivisionChoiceField(

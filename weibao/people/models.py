@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,14 @@ def adult_birth_cutoff(on: date) -> date:
         return on.replace(year=on.year - idnumber.ADULT_AGE)
     except ValueError:
         return date(on.year - idnumber.ADULT_AGE, 3, 1)
+
+
+def validate_birth_date(value: date) -> None:
+    """A birth date in the future or before 1900 is refused (see `idnumber.check_birth_date`)."""
+    try:
+        idnumber.check_birth_date(value, today=timezone.localdate())
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_birth_date") from None
 
 
 def visible_q(user: User, prefix: str = "") -> models.Q:
@@ -81,8 +90,10 @@ class Person(models.Model):
     name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, db_index=True)
     name_initials = models.CharField(_("initials"), max_length=50, blank=True, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("birth date"))
-    id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
+    birth_date = models.DateField(_("birth date"), validators=[validate_birth_date])
+    id_number_encrypted = models.TextField(
+        _("ID number (encrypted)"), blank=True, editable=False, max_length=500
+    )
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -163,16 +174,25 @@ class Person(models.Model):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
-    def age_on(self, on: date | None = None) -> int:
-        return idnumber.age_on(self.birth_date, on or timezone.localdate())
+    def age_on(self, on: date | None = None) -> int | None:
+        """Age in full years; None for a birth date after `on` (a bad row must not break a page)."""
+        return idnumber.age_or_none(self.birth_date, on or timezone.localdate())
 
     @property
-    def age(self) -> int:
+    def age(self) -> int | None:
         return self.age_on()
 
     @property
     def is_minor(self) -> bool:
-        return self.age < idnumber.ADULT_AGE
+        """Under 18 周岁 today; False when the age is unknown (a birth date in the future)."""
+        age = self.age
+        return age is not None and age < idnumber.ADULT_AGE
+
+    @property
+    def is_adult(self) -> bool:
+        """18 周岁 or over today; False when the age is unknown."""
+        age = self.age
+        return age is not None and age >= idnumber.ADULT_AGE
 
     @property
     def is_left_behind(self) -> bool:

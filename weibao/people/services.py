@@ -69,14 +69,15 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
 class DuplicatePerson(ValidationError):
     """The ID number is already registered.
 
-    `existing` is that person when the actor may see them (the page links to it), else None and
-    the message names the unit that registered them.
+    `existing` is that person when the actor may see them (the page links to it). Else None, and
+    the message says only that the person exists, the kind of unit that registered them, and to
+    ask the county coordinator: naming the unit would tell anyone with a child's ID number which
+    school the child attends.
     """
 
-    def __init__(self, message: str, *, existing: Person | None, unit_name: str) -> None:
+    def __init__(self, message: str, *, existing: Person | None) -> None:
         super().__init__({"id_number": [ValidationError(message, code="duplicate")]})
         self.existing = existing
-        self.unit_name = unit_name
 
 
 # Helpers -----------------------------------------------------------------------------------
@@ -121,10 +122,7 @@ def _clean_reason(text: str, field: str) -> str:
 
 
 def _age_on_today(birth: date | None) -> int | None:
-    if birth is None:
-        return None
-    today = timezone.localdate()
-    return idnumber.age_on(birth, today) if birth <= today else None
+    return idnumber.age_or_none(birth, timezone.localdate())
 
 
 def _apply_person_data(
@@ -140,7 +138,13 @@ def _apply_person_data(
         except ValueError as exc:
             errors.setdefault("id_number", []).append(str(exc))
     elif existing_id:
-        parsed = idnumber.parse(existing_id)
+        try:
+            parsed = idnumber.parse(existing_id)
+        except ValueError as exc:  # a bad stored number (a future birth date): ask for it again
+            errors.setdefault("id_number", []).append(
+                _("The stored ID number is not valid (%(problem)s); enter the right one.")
+                % {"problem": exc}
+            )
 
     for name in PERSON_FIELDS:
         if name in data and name not in ("birth_date", "sex", "phone", "school"):
@@ -154,6 +158,12 @@ def _apply_person_data(
         ("sex", parsed.sex if parsed else None),
     ):
         given = data.get(name) or None
+        if name == "birth_date" and given is not None:
+            try:
+                idnumber.check_birth_date(given, today=timezone.localdate())
+            except ValueError as exc:
+                errors.setdefault(name, []).append(str(exc))
+                continue
         if from_id is None:
             if name in data:
                 setattr(person, name, given)
@@ -212,8 +222,7 @@ def _check_duplicate(actor: User, person: Person) -> None:
     if existing is None:
         return
     visible = Person.objects.for_user(actor).filter(pk=existing.pk).exists()
-    unit_name = existing.registered_by.name
-    # Telling someone which unit holds a child's record is itself a disclosure: log it.
+    # Telling someone that a child is on record at all is itself a disclosure: log it.
     record(
         AuditEvent.Action.SEARCH,
         actor=actor,
@@ -228,9 +237,10 @@ def _check_duplicate(actor: User, person: Person) -> None:
         }
     else:
         message = _(
-            "A person with this ID number is already registered by %(unit)s; contact them."
-        ) % {"unit": unit_name}
-    raise DuplicatePerson(message, existing=existing if visible else None, unit_name=unit_name)
+            "A person with this ID number is already registered, by a unit of the kind "
+            "“%(kind)s” outside your reach. Ask the county coordinator to check the record."
+        ) % {"kind": existing.registered_by.get_kind_display()}
+    raise DuplicatePerson(message, existing=existing if visible else None)
 
 
 def _save_person(person: Person) -> None:
@@ -380,7 +390,7 @@ def guardian_add(
     errors: dict[str, list[str]] = {}
     if guardian.pk == child.pk:
         errors["guardian"] = [_("A person cannot be their own guardian.")]
-    elif guardian.age < idnumber.ADULT_AGE:
+    elif not guardian.is_adult:
         errors["guardian"] = [_("A guardian must be an adult.")]
     elif Guardianship.objects.filter(child=child, guardian=guardian).exists():
         errors["guardian"] = [_("This person is already a guardian of the child.")]
@@ -423,13 +433,13 @@ def left_behind_set(*, actor: User, child: Person, data: Mapping[str, Any]) -> L
         if name in data:
             setattr(status, name, data[name])
     errors: dict[str, list[str]] = {}
-    if created and child.age >= idnumber.ADULT_AGE:
+    if created and not child.is_minor:
         errors["__all__"] = [_("Only a minor can be recorded as left behind.")]
     carer = status.entrusted_carer
     if carer is not None:
         if carer.pk == child.pk:
             errors["entrusted_carer"] = [_("The child cannot be their own carer.")]
-        elif carer.age < idnumber.ADULT_AGE:
+        elif not carer.is_adult:
             errors["entrusted_carer"] = [_("The entrusted carer must be an adult (Art. 22).")]
     today = timezone.localdate()
     for name in ("written_notice_date", "last_contact_date"):

@@ -10,7 +10,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, User
+from weibao.core.pickers import DIVISION_PICKER
 from weibao.core.services import extension_of, validate_upload
+from weibao.kit.pickers import PickerWidget
 from weibao.schools.models import LiaisonAppointment, School, SchoolQuerySet
 from weibao.schools.services import (
     CONTACT_FIELDS,
@@ -79,7 +81,8 @@ class SchoolForm(forms.Form):
     ownership = forms.ChoiceField(label=capfirst(_("ownership")), choices=School.Ownership.choices)
     division = DivisionChoiceField(
         label=capfirst(_("township, village or community")),
-        queryset=Division.objects.filter(level__in=DIVISION_LEVELS),
+        queryset=Division.objects.filter(level__in=DIVISION_LEVELS).select_related("parent"),
+        widget=PickerWidget(DIVISION_PICKER),
     )
     address = forms.CharField(label=capfirst(_("address")), max_length=200, required=False)
     latitude = forms.CharField(

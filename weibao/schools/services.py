@@ -467,7 +467,7 @@ def coverage_by_township() -> tuple[list[TownshipCoverage], TownshipCoverage]:
 COLUMNS = (
     Column("name", gettext_lazy("School name"), example="鳌溪镇中心小学", width=28),
     Column("credit_code", gettext_lazy("Credit code"), required=False,
-           example="12361025MB1234567X", width=22, code=True),
+           example="12361025MB12345676", width=22, code=True),
     Column("kind", gettext_lazy("School kind"), example="primary school", width=16),
     Column("ownership", gettext_lazy("Ownership"), required=False, example="public", width=10),
     Column("township", gettext_lazy("Township"), example="鳌溪镇", width=14),
@@ -479,7 +479,8 @@ COLUMNS = (
            width=12),
     Column("pupil_count", gettext_lazy("Pupils"), required=False, example="900", width=8),
     Column("staff_count", gettext_lazy("Staff"), required=False, example="60", width=8),
-    Column("principal_name", gettext_lazy("Principal"), required=False, width=12),
+    Column("principal_name", gettext_lazy("Principal"), required=False, width=12,
+           person_name=True),
     Column("principal_phone", gettext_lazy("Principal's phone"), required=False, width=16,
            code=True),
 )  # fmt: skip

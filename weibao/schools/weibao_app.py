@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from typing import Any
 
-from weibao.core.contract import AppContract, Group, MenuEntry
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.kit.pickers import Picker
+from weibao.schools.indicators import schools, schools_with_liaison
+from weibao.schools.models import School, SchoolQuerySet
 from weibao.schools.waiting import waiting
+
+
+def schools_in_scope(user: Any) -> SchoolQuerySet:
+    return School.objects.for_user(user).select_related("organisation__division")
+
+
+def search_schools(found: QuerySet[School], text: str, user: Any) -> QuerySet[School]:
+    """The school's name, or its unit's credit code."""
+    return found.filter(
+        Q(organisation__name__icontains=text) | Q(organisation__credit_code__iexact=text.upper())
+    ).order_by("organisation__name")
+
+
+def school_label(school: School) -> str:
+    return school.organisation.name
+
+
+def school_detail(school: School) -> str:
+    return " · ".join(
+        p for p in (school.get_kind_display(), school.organisation.division.name) if p
+    )
+
+
+SCHOOL_PICKER = Picker(
+    name="school",
+    queryset=schools_in_scope,
+    search=search_schools,
+    label=school_label,
+    detail=school_detail,
+)
 
 APP = AppContract(
     urls="weibao.schools.urls",
@@ -21,4 +58,21 @@ APP = AppContract(
     demo="weibao.schools.demo.seed",
     demo_order=10,
     api="weibao.schools.api.register",
+    pickers=[SCHOOL_PICKER],
+    indicators=[
+        Indicator(
+            key="schools",
+            label=_("Schools"),
+            unit=pgettext_lazy("indicator unit", "schools"),
+            compute=schools,
+            doc="Schools of the division not closed by the period's last day.",
+        ),
+        Indicator(
+            key="schools_with_liaison",
+            label=_("Schools with a campus liaison"),
+            unit=pgettext_lazy("indicator unit", "schools"),
+            compute=schools_with_liaison,
+            doc="Open schools with a main liaison in post on the period's last day.",
+        ),
+    ],
 )

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Organisation
 from weibao.core.forms import AttachmentForm
+from weibao.kit.pickers import PickerMultipleWidget
 from weibao.staffchecks.models import CheckBatch, CheckItem, StaffMember
+from weibao.staffchecks.weibao_app import NEW_HIRE_PICKER
 
 
 class SpreadsheetForm(AttachmentForm):
@@ -44,7 +46,7 @@ class BatchForm(forms.Form):
         label=_("people on the roster (new hires)"),
         queryset=StaffMember.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PickerMultipleWidget(NEW_HIRE_PICKER),
     )
     file = forms.FileField(label=_("file of applicants (name, ID number)"), required=False)
     consent_confirmed = forms.BooleanField(
@@ -61,6 +63,7 @@ class BatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         staff = StaffMember.objects.active().filter(unit=unit, first_cleared_on__isnull=True)
         self.fields["staff"].queryset = staff.select_related("person")  # type: ignore[attr-defined]
+        self.fields["staff"].widget.params = {"unit": unit.pk}  # the picker offers this unit's
         self.fields["staff"].label_from_instance = (  # type: ignore[attr-defined]
             lambda s: f"{s.person.masked_name} · {s.get_role_display()} · {s.start_date}"
         )

@@ -248,8 +248,8 @@ class OffenderRecord(models.Model):
     name_key = models.CharField(max_length=50)
     birth_date = models.DateField(_("birth date"))
     categories = models.CharField(_("categories"), max_length=100)
-    name_encrypted = models.TextField(editable=False)
-    id_number_encrypted = models.TextField(blank=True, editable=False)
+    name_encrypted = models.TextField(editable=False, max_length=500)
+    id_number_encrypted = models.TextField(blank=True, editable=False, max_length=500)
     source = models.ForeignKey(
         RegisterImport,
         verbose_name=_("import"),
@@ -422,8 +422,8 @@ class CheckItem(models.Model):
     id_hash = models.CharField(max_length=64)
     name_key = models.CharField(max_length=50)
     birth_date = models.DateField(_("birth date"))
-    name_encrypted = models.TextField(editable=False)
-    id_number_encrypted = models.TextField(editable=False)
+    name_encrypted = models.TextField(editable=False, max_length=500)
+    id_number_encrypted = models.TextField(editable=False, max_length=500)
     result = models.CharField(
         _("result"), max_length=10, choices=Result.choices, default=Result.QUEUED
     )

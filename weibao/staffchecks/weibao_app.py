@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.kit.pickers import Picker
+from weibao.people.models import Person
+from weibao.people.services import person_search
 from weibao.staffchecks.indicators import barred_found, people_checked
+from weibao.staffchecks.models import StaffMember
 from weibao.staffchecks.waiting import waiting
+
+
+def new_hires(user: Any) -> QuerySet[StaffMember]:
+    """Staff on the rosters the user sees who were never cleared: a new-hire check's people."""
+    staff = StaffMember.objects.for_user(user).active().filter(first_cleared_on__isnull=True)
+    return staff.select_related("person")
+
+
+def _of_unit(staff: QuerySet[StaffMember], params: Mapping[str, str]) -> QuerySet[StaffMember]:
+    unit = params.get("unit", "")
+    return staff.filter(unit_id=int(unit)) if unit.isdigit() else staff
+
+
+def _search_staff(staff: QuerySet[StaffMember], text: str, user: Any) -> QuerySet[StaffMember]:
+    people = person_search(Person.objects.all(), text, actor=user)
+    return staff.filter(person__in=people.values("pk")).order_by("person__name_pinyin")
+
+
+NEW_HIRE_PICKER = Picker(
+    name="staffchecks-new-hire",
+    queryset=new_hires,
+    search=_search_staff,
+    label=lambda s: s.person.masked_name,
+    detail=lambda s: f"{s.get_role_display()} · {s.start_date}",
+    narrow=_of_unit,
+    placeholder=_("Pinyin, initials, name or ID number"),
+)
 
 APP = AppContract(
     urls="weibao.staffchecks.urls",
@@ -54,4 +89,5 @@ APP = AppContract(
             "match or national query platform hit).",
         ),
     ],
+    pickers=[NEW_HIRE_PICKER],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ PRODUCTION_ENV = {
 
 def manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
-    dropped = {*PRODUCTION_ENV, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {*PRODUCTION_ENV, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
@@ -86,3 +87,52 @@ def test_sqlite_uses_wal_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
             assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
     finally:
         wrapper.close()
+
+
+def _shell(code: str, env: dict[str, str], tmp_path: Path) -> str:
+    """Print from the settings as a fresh process sees them (no DEBUG or keys inherited)."""
+    result = manage("shell", "--no-imports", "-c", code, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_development_keys_are_made_per_checkout_and_kept(tmp_path: Path) -> None:
+    """No key is published with the code: a new checkout makes its own, readable by its owner
+    only, and keeps it (a demo database stays readable across restarts)."""
+    env: dict[str, str] = {}
+    code = "from django.conf import settings as s; print(s.SECRET_KEY, s.FIELD_ENCRYPTION_KEY)"
+    first = _shell(code, env, tmp_path)
+    assert _shell(code, env, tmp_path) == first
+    secret, field_key = first.split()
+    assert len(secret) >= 50
+    assert (tmp_path / "keys" / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "keys" / "field_key").read_text() == field_key
+    other = tmp_path / "other"
+    assert _shell(code, env, other) != first
+    assert "dev-only" not in (ROOT / "weibao" / "settings.py").read_text()
+
+
+def test_debug_is_off_unless_asked_for(tmp_path: Path) -> None:
+    code = "from django.conf import settings as s; print(s.DEBUG)"
+    assert _shell(code, {}, tmp_path) == "False"
+    assert _shell(code, {"DEBUG": "1"}, tmp_path) == "True"
+
+
+def test_production_security_settings(tmp_path: Path) -> None:
+    """What the assessment checks: HSTS, secure cookies, no framing, CSP scripts by nonce only."""
+    code = (
+        "from django.conf import settings as s; import json; d = s.CONTENT_SECURITY_POLICY; "
+        "print(json.dumps([s.DEBUG, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, s.X_FRAME_OPTIONS, "
+        "s.SECURE_REFERRER_POLICY, d['DIRECTIVES']['script-src'], "
+        "d['DIRECTIVES']['frame-ancestors']], default=str))"
+    )
+    out = json.loads(_shell(code, PRODUCTION_ENV, tmp_path))
+    debug, hsts, session_secure, http_only, csrf_secure, frames, referrer, scripts, ancestors = out
+    assert debug is False
+    assert hsts >= 31536000
+    assert session_secure and http_only and csrf_secure
+    assert frames == "DENY"
+    assert referrer in ("same-origin", "strict-origin-when-cross-origin", "no-referrer")
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
+    assert ancestors == ["'none'"]

@@ -54,7 +54,9 @@ def overview(files: Any, *, on: date | None = None) -> dict[str, Any]:
     sexes = list(open_files.values("person__sex").annotate(n=Count("pk")).order_by("person__sex"))
     ages: Counter[str] = Counter()
     for birth in open_files.values_list("person__birth_date", flat=True):
-        ages[age_group(idnumber.age_on(birth, on))] += 1
+        age = idnumber.age_or_none(birth, on)
+        if age is not None:  # a bad stored birth date is left out, never a failed page
+            ages[age_group(age)] += 1
     visible_events = Involvement.objects.filter(file__in=open_files.values("pk"))
     codes = list(
         MisconductEvent.behaviours.through.objects.filter(

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,9 +29,10 @@ from weibao.casework.services._common import (
 )
 from weibao.core.services import notify
 from weibao.kit.access import in_scope
+from weibao.kit.guards import raise_if, require, require_perm
 
 # Referrals ---------------------------------------------------------------------------------------
-from weibao.kit.guards import raise_if, require, require_perm
+from weibao.kit.idempotency import create_once
 
 
 def _require_subject(actor: User, data: Mapping[str, Any]) -> None:
@@ -51,12 +52,15 @@ def referral_create(
     require_perm(actor, "casework.file_report")  # can_write
     _require_subject(actor, data)
     key = str(idempotency_key or "").strip()[:100]
-    if key:
-        existing = Referral.objects.filter(
-            from_unit=actor.organisation, idempotency_key=key
-        ).first()
-        if existing is not None:
-            return existing, False
+
+    def first() -> Referral | None:
+        if not key:
+            return None
+        return Referral.objects.filter(from_unit=actor.organisation, idempotency_key=key).first()
+
+    existing = first()
+    if existing is not None:
+        return existing, False
     case, file, to_unit = data.get("case"), data.get("atrisk_file"), data.get("to_unit")
     errors: dict[str, list[str]] = {}
     if not isinstance(case, Case) and not isinstance(file, AtRiskFile):
@@ -87,8 +91,8 @@ def referral_create(
         created_by=actor,
         idempotency_key=key,
     )
-    referral.full_clean()
-    try:
+
+    def write() -> None:
         with transaction.atomic(durable=True):
             referral.save()
             record(
@@ -116,15 +120,8 @@ def referral_create(
                 kind="casework.referral",
                 webhook_units=[to_unit],
             )
-    except IntegrityError:
-        if key:
-            first = Referral.objects.filter(
-                from_unit=actor.organisation, idempotency_key=key
-            ).first()
-            if first is not None:
-                return first, False
-        raise
-    return referral, True
+
+    return create_once(referral, first=first, clean=referral.full_clean, write=write)
 
 
 def _referral_step(actor: User, referral: Referral, allowed: Iterable[str], field: str) -> Referral:

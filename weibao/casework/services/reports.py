@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from weibao.casework.services._common import (
 )
 from weibao.core.services import notify
 from weibao.kit.guards import raise_if, require_perm
+from weibao.kit.idempotency import create_once
 from weibao.people.models import Person
 
 # Mandatory reports -------------------------------------------------------------------------------
@@ -60,10 +61,15 @@ def report_file(
     require_perm(actor, "casework.file_report")
     key = str(idempotency_key or "").strip()[:100]
     unit = actor.organisation
-    if key:
-        existing = Case.objects.filter(reporting_unit=unit, idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
+
+    def first() -> Case | None:
+        return (
+            Case.objects.filter(reporting_unit=unit, idempotency_key=key).first() if key else None
+        )
+
+    existing = first()
+    if existing is not None:
+        return existing, False
     errors: dict[str, list[str]] = {}
     codes = _situations(data.get("situations"))
     if not codes:
@@ -114,19 +120,18 @@ def report_file(
         accept_due_at=now + timedelta(hours=hours),
         idempotency_key=key,
     )
-    case.full_clean(exclude=["police_unit", "procuratorate", "accept_due_at"])
-    try:
+
+    def write() -> None:
         with transaction.atomic(durable=True):
             case.save()
             _after_filing(actor, case)
-    except IntegrityError:
-        # The same key, pushed twice at once: the other request filed it first.
-        if key:
-            first = Case.objects.filter(reporting_unit=unit, idempotency_key=key).first()
-            if first is not None:
-                return first, False
-        raise
-    return case, True
+
+    return create_once(
+        case,
+        first=first,
+        clean=lambda: case.full_clean(exclude=["police_unit", "procuratorate", "accept_due_at"]),
+        write=write,
+    )
 
 
 def _after_filing(actor: User, case: Case) -> None:

@@ -147,3 +147,27 @@ def test_late_report_recorded_against_a_unit(county, nurse, prosecutor, file_rep
     with pytest.raises(ValidationError) as error:
         services.late_report_record(actor=prosecutor, case=case, data={"unit": None})
     assert {"unit", "note"} <= set(error.value.message_dict)
+
+
+def test_the_same_key_pushed_twice_at_once_gives_the_first_report(county, nurse, monkeypatch):
+    """The second push looked before the first committed: its full_clean then trips on the key's
+    unique constraint, and it answers with the first report instead of a 400."""
+    first, _created = services.report_file(
+        actor=nurse, data=report_data(county), idempotency_key="his-race"
+    )
+    real_filter = Case.objects.filter
+    looks: list[int] = []
+
+    def filter_missing_once(*args, **kwargs):
+        if kwargs.get("idempotency_key") == "his-race" and not looks:
+            looks.append(1)
+            return Case.objects.none()  # not committed yet when this push looked
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Case.objects, "filter", filter_missing_once)
+    again, created = services.report_file(
+        actor=nurse, data=report_data(county), idempotency_key="his-race"
+    )
+    assert looks == [1]
+    assert (again.pk, created) == (first.pk, False)
+    assert real_filter(idempotency_key="his-race").count() == 1

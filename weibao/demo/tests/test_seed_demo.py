@@ -67,7 +67,8 @@ def test_pupils_fit_their_schools(seed_output: str) -> None:
         school = pupil.school
         assert school is not None and pupil.division is not None
         low, high = plan.AGES[school.kind]
-        assert low <= pupil.age_on(today) <= high, (pupil.pk, school.kind)
+        age = pupil.age_on(today)
+        assert age is not None and low <= age <= high, (pupil.pk, school.kind)
         assert pupil.division.code[:9] == school.division.code[:9]
         assert pupil.registered_by_id == school.pk
         assert pupil.grade and pupil.class_name

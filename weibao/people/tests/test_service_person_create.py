@@ -77,13 +77,15 @@ def test_duplicate_visible_to_the_actor_points_to_the_record(liaison_a, pupil_a)
     assert Person.objects.count() == 1
 
 
-def test_duplicate_not_visible_names_the_registering_unit(liaison_b, pupil_a, county) -> None:
+def test_duplicate_not_visible_names_no_unit(liaison_b, pupil_a, county) -> None:
+    """No oracle: the child's school is not told, only the kind of unit and whom to ask."""
     with pytest.raises(DuplicatePerson) as caught:
         person_create(actor=liaison_b, data={"name": "张三", "id_number": pupil_a.id_number})
     assert caught.value.existing is None
     message = caught.value.message_dict["id_number"][0]
-    assert county.school_a.name in message
-    assert "张" not in message  # nothing about the child beyond the unit
+    assert county.school_a.name not in message
+    assert "primary school" in message and "county coordinator" in message
+    assert "张" not in message  # nothing about the child
     assert Person.objects.count() == 1
     # The disclosure itself is logged.
     event = AuditEvent.objects.get(action=AuditEvent.Action.SEARCH)

@@ -46,8 +46,10 @@ if TYPE_CHECKING:
     from weibao.core.models import Attachment, Job
 
 APPLICANT_COLUMNS = (
-    Column("name", gettext_lazy("Name"), example="王五", width=12),
-    Column("id_number", gettext_lazy("ID number"), width=22, code=True),
+    Column("name", gettext_lazy("Name"), example="王五", width=12, person_name=True),
+    Column(
+        "id_number", gettext_lazy("ID number"), example="361025199001010026", width=22, code=True
+    ),
 )
 
 

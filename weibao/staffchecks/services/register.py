@@ -36,9 +36,11 @@ from weibao.staffchecks.services._common import (
 )
 
 REGISTER_COLUMNS = (
-    Column("name", gettext_lazy("Name"), example="李四", width=12),
+    Column("name", gettext_lazy("Name"), example="李四", width=12, person_name=True),
     Column("id_number", gettext_lazy("ID number"), required=False, width=22, code=True),
-    Column("birth_date", gettext_lazy("Birth date"), required=False),
+    Column(
+        "birth_date", gettext_lazy("Birth date"), required=False, example="1980-02-02", date=True
+    ),
     Column("categories", gettext_lazy("Categories"), example="sexual", width=30),
 )
 
@@ -78,7 +80,7 @@ def _register_row_checker(today: date) -> Callable[[dict[str, str]], RegisterRow
                 errors["id_number"] = [str(exc)]
         if texts.get("birth_date"):
             try:
-                given = _parse_date(texts["birth_date"])
+                given = idnumber.check_birth_date(_parse_date(texts["birth_date"]), today=today)
             except ValueError as exc:
                 errors["birth_date"] = [str(exc)]
             else:

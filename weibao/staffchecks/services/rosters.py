@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
@@ -20,8 +20,10 @@ from weibao.kit import bulk, crypto, spreadsheets
 from weibao.kit.guards import require_perm
 from weibao.kit.spreadsheets import Column, RowError
 from weibao.lib import idnumber
+from weibao.lib.masking import mask_name
 from weibao.lib.pinyin import name_pinyin
 from weibao.people.models import Person
+from weibao.staffchecks.matching import normalise_name
 from weibao.staffchecks.models import (
     RosterUpload,
     StaffMember,
@@ -42,13 +44,13 @@ STORED_ERRORS = 500  # errors kept on the upload for the page; the download has 
 # Columns ------------------------------------------------------------------------------------
 
 ROSTER_COLUMNS = (
-    Column("name", gettext_lazy("Name"), example="张三", width=12),
+    Column("name", gettext_lazy("Name"), example="张三", width=12, person_name=True),
     Column(
-        "id_number", gettext_lazy("ID number"), example="361025198503150012", width=22, code=True
+        "id_number", gettext_lazy("ID number"), example="361025198503150016", width=22, code=True
     ),
     Column("role", gettext_lazy("Role"), example=str(StaffMember.StaffRole.TEACHER.label)),
-    Column("start_date", gettext_lazy("Start date"), example="2024-09-01"),
-    Column("end_date", gettext_lazy("End date"), required=False),
+    Column("start_date", gettext_lazy("Start date"), example="2024-09-01", date=True),
+    Column("end_date", gettext_lazy("End date"), required=False, date=True),
 )
 
 # The words county offices write in their own sheets, whatever the catalogue's translation.
@@ -169,6 +171,7 @@ def _roster_chunks(
 
     def flush() -> RosterChunk:
         people = Person.objects.pks_by_id_hash([row.id_hash for _number, row in chunk])
+        registered = _registered_names(people.values())
         on_roster = set(
             StaffMember.objects.filter(
                 unit=unit, status=StaffMember.Status.ACTIVE, person_id__in=people.values()
@@ -186,6 +189,9 @@ def _roster_chunks(
                         _("This person is already on the unit's roster."),
                     )
                 )
+                result.bad_rows.add(number)
+            elif (problem := _name_problem(row, people, registered)) is not None:
+                result.errors.append(RowError(number, header["name"], problem))
                 result.bad_rows.add(number)
             else:
                 good.append((number, row))
@@ -219,6 +225,29 @@ def _roster_chunks(
             chunk = []
     if chunk:
         yield flush()
+
+
+def _registered_names(pks: Iterable[int]) -> dict[int, str]:
+    """The names the people register holds for these people, by pk."""
+    pks = list(pks)
+    if not pks:
+        return {}
+    return dict(Person.objects.filter(pk__in=pks).order_by().values_list("pk", "name"))
+
+
+def _name_problem(row: RosterRow, people: dict[str, int], registered: dict[int, str]) -> str | None:
+    """Why the row's name cannot stand, when its ID number is already in the people register
+    under another name: the roster links the register's person, so a different typed name would
+    be silently replaced. The register's name is shown masked (the unit typed the number)."""
+    pk = people.get(row.id_hash)
+    if pk is None or pk not in registered:
+        return None
+    name = registered[pk]
+    if normalise_name(name) == normalise_name(row.name):
+        return None
+    return _("Does not match the name in the people register (registered as %(name)s).") % {
+        "name": mask_name(name)
+    }
 
 
 def _write_roster_chunk(unit: Organisation, chunk: RosterChunk, today: date) -> int:
@@ -437,6 +466,10 @@ def staff_add(*, actor: User, unit: Organisation, data: dict[str, Any]) -> Staff
     row = _roster_row_checker(today)(texts)
     if StaffMember.objects.active().filter(unit=unit, person__id_number_hash=row.id_hash).exists():
         raise ValidationError({"id_number": [_("This person is already on the unit's roster.")]})
+    people = Person.objects.pks_by_id_hash([row.id_hash])
+    problem = _name_problem(row, people, _registered_names(people.values()))
+    if problem is not None:
+        raise ValidationError({"name": [problem]})
     with transaction.atomic(durable=True):
         roster_rows_write(unit, [row], today)
         staff = StaffMember.objects.filter(unit=unit, person__id_number_hash=row.id_hash).latest(

@@ -1,0 +1,82 @@
+"""The figures drowning prevention offers the statistics app (weibao.core.contract.Indicator).
+
+Each counts records within one division (by the division code's prefix; None for the whole
+county), directly, not through any user's scope. Incidents and patrols count those of the
+period; the equipment and custodian shares describe the registry as it stands (waters
+registered before the period's end).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Exists, OuterRef, Q
+
+from weibao.accounts.models import Division
+from weibao.core.contract import Period
+from weibao.drowning.models import (
+    Custodian,
+    HazardousWater,
+    Incident,
+    IncidentQuerySet,
+    Patrol,
+    WaterQuerySet,
+)
+
+
+def _within(division: Division | None, path: str) -> Q:
+    if division is None:
+        return Q()
+    return Q(**{f"{path}__code__startswith": division.prefix})
+
+
+def _share(part: int, whole: int) -> Decimal:
+    if not whole:
+        return Decimal(0)
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _incidents(division: Division | None, period: Period) -> IncidentQuerySet:
+    return Incident.objects.filter(
+        _within(division, "division"),
+        occurred_at__date__gte=period.start,
+        occurred_at__date__lt=period.end,
+    )
+
+
+def incidents(*, division: Division | None, period: Period) -> int:
+    """Drowning incidents and near-drownings of minors in the period, by where they happened."""
+    return _incidents(division, period).count()
+
+
+def deaths(*, division: Division | None, period: Period) -> int:
+    """Incidents in the period in which the child died."""
+    return _incidents(division, period).filter(outcome=Incident.Outcome.DIED).count()
+
+
+def _waters(division: Division | None, period: Period) -> WaterQuerySet:
+    return HazardousWater.objects.filter(
+        _within(division, "village"), created_at__date__lt=period.end
+    )
+
+
+def high_risk_equipped_share(*, division: Division | None, period: Period) -> Decimal:
+    """Per cent of high-risk waters with all four ones (sign, pole, rope, ring) in place."""
+    high = _waters(division, period).filter(risk=HazardousWater.Risk.HIGH)
+    return _share(high.fully_equipped().count(), high.count())
+
+
+def custodian_share(*, division: Division | None, period: Period) -> Decimal:
+    """Per cent of waters deeper than 0.5 m with at least one custodian."""
+    deep = _waters(division, period).filter(deeper_than_half_metre=True)
+    linked = Custodian.waters.through.objects.filter(hazardouswater=OuterRef("pk"))
+    return _share(deep.filter(Exists(linked)).count(), deep.count())
+
+
+def patrols_held(*, division: Division | None, period: Period) -> int:
+    """Patrols of hazardous waters in the period."""
+    return Patrol.objects.filter(
+        _within(division, "water__village"),
+        patrolled_at__date__gte=period.start,
+        patrolled_at__date__lt=period.end,
+    ).count()

@@ -1,0 +1,213 @@
+"""Patrols of hazardous waters and the rectifications their gaps open.
+
+A patrol is the latest word on a water's four ones: saving it sets the water's equipment state
+(unless a later patrol is already on file), and each item missing or damaged opens a
+rectification for the water's township, due RECTIFICATION_DAYS after the patrol (one open item
+per water and item: a gap found again is the same rectification). The township closes it with a
+note of what was done, which puts the item back in place on the water.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from weibao.accounts.models import Division, Organisation, User
+from weibao.audit.models import AuditEvent
+from weibao.audit.services import record
+from weibao.core.services import notify
+from weibao.drowning.models import (
+    EQUIPMENT_FIELDS,
+    RECTIFICATION_DAYS,
+    EquipmentState,
+    HazardousWater,
+    Patrol,
+    Rectification,
+)
+from weibao.drowning.services._common import Errors, error, raise_errors
+from weibao.kit.guards import require_perm
+
+PATROL_FIELDS = ("patrolled_at", "patroller", *EQUIPMENT_FIELDS.values(), "people_in_water",
+                 "notes")  # fmt: skip
+MIN_NOTE_LENGTH = 4
+
+
+def township_of(water: HazardousWater) -> Division:
+    """The water's township: its village's parent (or the division with the township code)."""
+    parent = water.village.parent
+    if parent is not None and parent.level == Division.Level.TOWNSHIP:
+        return parent
+    return Division.objects.get(code=water.township_code)
+
+
+def township_staff(township: Division) -> list[User]:
+    """Active users of the township's government: who is told of its rectifications."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            organisation__kind=Organisation.Kind.TOWNSHIP,
+            organisation__division=township,
+        )
+    )
+
+
+def patrol_record(*, actor: User, water: HazardousWater, data: dict[str, Any]) -> Patrol:
+    """Record a patrol of `water`; update its equipment; open rectifications for its gaps."""
+    require_perm(actor, "drowning.record_patrol", water)
+    patrol = Patrol(water=water, recorded_by=actor)
+    errors: Errors = {}
+    for name in PATROL_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(patrol, name, value.strip() if isinstance(value, str) else value)
+    patrol.patroller = " ".join((patrol.patroller or actor.full_name or actor.username).split())
+    patrol.notes = patrol.notes or ""
+    if patrol.patrolled_at is None:
+        error(errors, "patrolled_at", _("Give the time of the patrol."), "required")
+    elif patrol.patrolled_at > timezone.now():
+        message = _("The patrol cannot be in the future.")
+        error(errors, "patrolled_at", message, "future")
+    try:
+        patrol.full_clean(exclude=["recorded_by", "water"])
+    except ValidationError as exc:
+        for name, field_errors in exc.error_dict.items():
+            if name not in errors:
+                errors.setdefault(name, []).extend(field_errors)
+    raise_errors(errors)
+    with transaction.atomic(durable=True):
+        locked = HazardousWater.objects.select_for_update().get(pk=water.pk)
+        patrol.water = locked
+        patrol.save()
+        later = Patrol.objects.filter(water=locked, patrolled_at__gt=patrol.patrolled_at)
+        changes: dict[str, list[str]] = {}
+        if not later.exists():
+            for name in EQUIPMENT_FIELDS.values():
+                old, new = getattr(locked, name), getattr(patrol, name)
+                if old != new:
+                    changes[name] = [old, new]
+                    setattr(water, name, new)
+            if changes:
+                HazardousWater.objects.filter(pk=locked.pk).update(
+                    **{name: pair[1] for name, pair in changes.items()}
+                )
+        opened = _open_rectifications(patrol, township_of(water))
+        record(
+            AuditEvent.Action.CREATE,
+            actor=actor,
+            target=patrol,
+            target_repr=str(patrol),
+            operation="patrol_record",
+            water=water.pk,
+            equipment=changes,
+            rectifications=len(opened),
+        )
+        if opened:
+            township = opened[0].township
+            notify(
+                recipients=township_staff(township),
+                title=ngettext(
+                    "A patrol found %(n)d gap in a water's safety equipment",
+                    "A patrol found %(n)d gaps in a water's safety equipment",
+                    len(opened),
+                )
+                % {"n": len(opened)},
+                body=_("Put it right by %(date)s.") % {"date": opened[0].deadline.isoformat()},
+                link=reverse("drowning:rectification_list"),
+                kind="drowning_rectification",
+            )
+    return patrol
+
+
+def _open_rectifications(patrol: Patrol, township: Division) -> list[Rectification]:
+    day = timezone.localdate(patrol.patrolled_at)
+    already = set(
+        Rectification.objects.open().filter(water=patrol.water).values_list("item", flat=True)
+    )
+    opened = [
+        Rectification(
+            water=patrol.water,
+            patrol=patrol,
+            item=item,
+            state=getattr(patrol, name),
+            township=township,
+            opened_on=day,
+            deadline=day + timedelta(days=RECTIFICATION_DAYS),
+        )
+        for item, name in EQUIPMENT_FIELDS.items()
+        if getattr(patrol, name) != EquipmentState.OK and item not in already
+    ]
+    return Rectification.objects.bulk_create(opened)
+
+
+def rectification_close(*, actor: User, rectification: Rectification, note: str) -> Rectification:
+    """Close a rectification with what was done; the item is back in place on the water."""
+    require_perm(actor, "drowning.close_rectification", rectification)
+    note = " ".join((note or "").split())
+    if not rectification.is_open:
+        raise ValidationError({"note": _("This rectification is already closed.")})
+    if len(note) < MIN_NOTE_LENGTH:
+        message = _("Say what was done (at least %(n)d characters).") % {"n": MIN_NOTE_LENGTH}
+        raise ValidationError({"note": message})
+    with transaction.atomic(durable=True):
+        locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
+        if locked.closed_at is not None:
+            raise ValidationError({"note": _("This rectification is already closed.")})
+        rectification.closed_at = timezone.now()
+        rectification.closed_by = actor
+        rectification.close_note = note
+        rectification.save(update_fields=["closed_at", "closed_by", "close_note"])
+        field = EQUIPMENT_FIELDS[rectification.item]
+        HazardousWater.objects.filter(pk=rectification.water_id).update(
+            **{field: EquipmentState.OK}
+        )
+        record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            target=rectification,
+            target_repr=str(rectification),
+            operation="rectification_close",
+            item=rectification.item,
+        )
+    return rectification
+
+
+def rectifications_notify_overdue(today: date | None = None) -> int:
+    """The scheduler's: tell each township of its rectifications that have fallen overdue
+    since the last run. Each item is told once (idempotent). Returns how many were told."""
+    today = today or timezone.localdate()
+    due = (
+        Rectification.objects.overdue(today)
+        .filter(overdue_notified_on__isnull=True)
+        .select_related("township")
+    )
+    by_township: dict[int, list[Rectification]] = defaultdict(list)
+    for item in due:
+        by_township[item.township_id].append(item)
+    told = 0
+    for items in by_township.values():
+        township = items[0].township
+        with transaction.atomic():
+            notify(
+                recipients=township_staff(township),
+                title=ngettext(
+                    "%(n)d water-safety rectification is overdue",
+                    "%(n)d water-safety rectifications are overdue",
+                    len(items),
+                )
+                % {"n": len(items)},
+                link=reverse("drowning:rectification_list") + "?overdue=on",
+                kind="drowning_rectification_overdue",
+            )
+            Rectification.objects.filter(pk__in=[i.pk for i in items]).update(
+                overdue_notified_on=today
+            )
+        told += len(items)
+    return told

@@ -1,0 +1,45 @@
+"""The API: waters and incidents read in scope; a patrol posted through the service."""
+
+from __future__ import annotations
+
+from rest_framework.test import APIClient
+
+from weibao.drowning.models import Patrol, Rectification
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_waters_in_scope(water, liaison_a, liaison_b, outsider) -> None:
+    assert [
+        w["name"] for w in api_for(liaison_a).get("/api/v1/drowning/waters/").json()["results"]
+    ] == ["后山塘"]
+    assert api_for(liaison_b).get("/api/v1/drowning/waters/").json()["results"] == []
+    assert api_for(outsider).get("/api/v1/drowning/waters/").status_code == 403
+    assert api_for(liaison_b).get(f"/api/v1/drowning/waters/{water.pk}/").status_code == 404
+
+
+def test_post_patrol(water, village_clerk, liaison_a, township_b_worker) -> None:
+    body = {"water": water.pk, "patrolled_at": "2026-07-15T09:00:00Z", "sign_state": "ok",
+            "pole_state": "ok", "rope_state": "ok", "ring_state": "missing",
+            "people_in_water": 0}  # fmt: skip
+    response = api_for(village_clerk).post("/api/v1/drowning/patrols/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert Patrol.objects.count() == 1 and Rectification.objects.get().item == "ring"
+    assert (
+        api_for(liaison_a).post("/api/v1/drowning/patrols/", body, format="json").status_code == 403
+    )
+    other = api_for(township_b_worker).post("/api/v1/drowning/patrols/", body, format="json")
+    assert other.status_code == 404
+    future = api_for(village_clerk).post(
+        "/api/v1/drowning/patrols/", {**body, "patrolled_at": "2026-07-16T09:00:00Z"}, format="json"
+    )
+    assert future.status_code == 400 and Patrol.objects.count() == 1
+
+
+def test_incidents_read(water, township_worker, coordinator, liaison_a) -> None:
+    assert api_for(coordinator).get("/api/v1/drowning/incidents/").status_code == 200
+    assert api_for(liaison_a).get("/api/v1/drowning/incidents/").status_code == 403
