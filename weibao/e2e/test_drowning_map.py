@@ -13,10 +13,13 @@ import pytest
 from weibao.accounts.models import User
 from weibao.drowning import services
 from weibao.drowning.models import HazardousWater
+from weibao.drowning.tests.conftest import make_water, school_a, school_b, water_bureau
 from weibao.e2e import conftest as e2e
 from weibao.testing import PASSWORD
 
-browser, page = e2e.browser, e2e.page  # the end-to-end tests' Chromium and page
+# The drowning tests' own fixtures; the browser and page are the end-to-end conftest's (one
+# Chromium per process: a second sync_playwright in the same process fails).
+__all__ = ["make_water", "school_a", "school_b", "water_bureau"]
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 BOUNDARIES = {
