@@ -29,7 +29,7 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.demo import names
 from weibao.demo.geo import township_centre
-from weibao.drowning import geo
+from weibao.kit import geo
 from weibao.drowning.models import (
     CATCHMENT_METRES,
     EQUIPMENT_FIELDS,

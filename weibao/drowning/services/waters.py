@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from weibao.accounts.models import Division, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
-from weibao.drowning import geo
+from weibao.kit import geo
 from weibao.drowning.models import (
     CATCHMENT_METRES,
     EQUIPMENT_FIELDS,

@@ -1,4 +1,4 @@
-"""Pure rules of place for drowning prevention: distances on the earth, the county's box, the
+"""Pure rules of place: distances on the earth, the county's box, the
 shape of a water's polygon. No database, no Django models: tested on their own.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from weibao.drowning import geo
+from weibao.kit import geo
 
 
 def test_one_degree_of_meridian() -> None:
