@@ -29,7 +29,6 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.demo import names
 from weibao.demo.geo import township_centre
-from weibao.kit import geo
 from weibao.drowning.models import (
     CATCHMENT_METRES,
     EQUIPMENT_FIELDS,
@@ -45,6 +44,7 @@ from weibao.drowning.models import (
 )
 from weibao.drowning.plans import Frequencies, is_peak
 from weibao.drowning.services import county_box, review_start, school_points
+from weibao.kit import geo
 
 WATERS = 320  # at scale 1
 MIN_WATERS = 60

@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from weibao.accounts.models import Division, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
-from weibao.kit import geo
 from weibao.drowning.models import (
     CATCHMENT_METRES,
     EQUIPMENT_FIELDS,
@@ -33,7 +32,7 @@ from weibao.drowning.models import (
     HazardousWater,
 )
 from weibao.drowning.services._common import Errors, error, labels, raise_errors
-from weibao.kit import crypto, spreadsheets
+from weibao.kit import crypto, geo, spreadsheets
 from weibao.kit.guards import require_perm
 from weibao.kit.spreadsheets import Column, Report, RowError
 from weibao.lib import idnumber
