@@ -27,6 +27,9 @@ def file_root(settings: Any, tmp_path: Path) -> Path:
             "OPTIONS": {"location": str(root)},
         },
     }
+    # The audit chains' checkpoints and the backups, likewise (weibao.audit.checkpoints).
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    settings.BACKUP_DIR = tmp_path / "backups"
     return root
 
 

@@ -70,6 +70,17 @@ if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 50+ characters.")
     if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set (a Fernet key).")
+    # The audit chain's HMAC key and the backups' encryption key: never in the database.
+    AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+    BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY")
+    if len(AUDIT_CHAIN_KEY) < 32:
+        raise ImproperlyConfigured(
+            "AUDIT_CHAIN_KEY must be set to a random value of 32+ characters."
+        )
+    if len(BACKUP_ENCRYPTION_KEY) < 32:
+        raise ImproperlyConfigured(
+            "BACKUP_ENCRYPTION_KEY must be set to a random value of 32+ characters."
+        )
 else:
     SECRET_KEY = env_str("SECRET_KEY") or machine_key(
         "secret_key", lambda: secrets.token_urlsafe(50)
@@ -77,6 +88,18 @@ else:
     FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY") or machine_key(
         "field_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     )
+    AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or machine_key(
+        "audit_chain_key", lambda: secrets.token_urlsafe(48)
+    )
+    BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY") or machine_key(
+        "backup_key", lambda: secrets.token_urlsafe(48)
+    )
+
+# The algorithms of field encryption and of the blind index (weibao.kit.crypto): "fernet" or
+# "sm4", "hmac-sha256" or "hmac-sm3" (GB/T 39786). After a change, or a new first key in
+# FIELD_ENCRYPTION_KEY ("new,old"), run `manage.py rekey`.
+FIELD_CIPHER = env_str("FIELD_CIPHER", "fernet")
+BLIND_INDEX = env_str("BLIND_INDEX", "hmac-sha256")
 
 # Off unless asked for (DEBUG=1): the demo serves users, not developers.
 DEBUG = env_bool("DEBUG", False)
@@ -119,9 +142,11 @@ INSTALLED_APPS = [
     "weibao.staffchecks",
     "weibao.atrisk",
     "weibao.drowning",
+    "weibao.venues",
     "weibao.education",
     "weibao.casework",
     "weibao.api",
+    "weibao.retention",
     "weibao.demo",
 ]
 
@@ -129,10 +154,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "weibao.core.language.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "weibao.core.errors.ErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "weibao.core.ratelimit.RateLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "weibao.accounts.middleware.NoStoreMiddleware",
@@ -183,6 +210,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+# How long one SQL statement may run on PostgreSQL before it is cancelled. Web requests (gunicorn
+# loads weibao.wsgi, which sets WEIBAO_PROCESS=web): DB_STATEMENT_TIMEOUT_SECONDS [30], under
+# gunicorn's --timeout [60], so a runaway query ends as an error page, not as a killed worker.
+# The worker, the scheduler and commands run long jobs: DB_JOB_STATEMENT_TIMEOUT_SECONDS [0, none].
+WEB_PROCESS = env_str("WEIBAO_PROCESS") == "web"
+DB_STATEMENT_TIMEOUT_SECONDS = (
+    env_int("DB_STATEMENT_TIMEOUT_SECONDS", 30)
+    if WEB_PROCESS
+    else env_int("DB_JOB_STATEMENT_TIMEOUT_SECONDS", 0)
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    DB_STATEMENT_TIMEOUT_SECONDS > 0
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS * 1000}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -229,6 +272,19 @@ AXES_LOCKOUT_CALLABLE = "weibao.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "weibao.kit.http.client_ip"
 
+# Rate limits (weibao.kit.ratelimit), each (times, seconds) over a sliding window counted in the
+# database (weibao.core.ratelimit: one table, so every gunicorn worker shares the count). Logins
+# and API tokens by account and by address besides the lockout; reveals of full ID numbers and
+# phones, searches by ID number and duplicate hits on registration per user, the first refusal
+# in a window alerting the auditors. (0, 0) switches one off.
+RATE_LIMITS = {
+    "login": (env_int("RATE_LOGIN_PER_MINUTE", 6), 60),
+    "token": (env_int("RATE_TOKEN_PER_MINUTE", 6), 60),
+    "reveal": (env_int("RATE_REVEAL_PER_HOUR", 20), 3600),
+    "id_lookup": (env_int("RATE_ID_LOOKUP_PER_HOUR", 30), 3600),
+    "duplicate": (env_int("RATE_DUPLICATE_PER_HOUR", 10), 3600),
+}
+
 # Idle sessions end after 30 minutes: IdleSessionMiddleware moves the expiry forward on the
 # user's own requests (at most once a minute), never on a page's polls.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
@@ -265,6 +321,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates read and typed as 2026-12-02 in both languages (weibao/kit/formats/common.py).
+FORMAT_MODULE_PATH = ["weibao.kit.formats"]
 
 # Static files, served by WhiteNoise; no CDN anywhere.
 STATIC_URL = "/static/"
@@ -289,15 +347,35 @@ STORAGES = {
     },
 }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+# Each kind of file its own limit within that (weibao.kit.filetypes; documents, spreadsheets
+# and presentations: the limit above).
+UPLOAD_MAX_BYTES = {"image": env_int("IMAGE_MAX_MB", 10) * 1024 * 1024}
 ATTACHMENT_EXTENSIONS = [
     "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ppt", "pptx", "txt", "csv",
     "jpg", "jpeg", "png", "gif", "webp",
 ]  # fmt: skip
+# Exports that carry personal data (core.services.export_store): the file is deleted after this
+# many downloads or days, whichever comes first; the user may protect it with a password.
+EXPORT_DOWNLOADS = env_int("EXPORT_DOWNLOADS", 1)
+EXPORT_EXPIRY_DAYS = env_int("EXPORT_EXPIRY_DAYS", 7)
 # A form's fields (not its files). The longest form holds 50,000 characters of minutes or about
 # 100,000 in all of its text fields; Chinese text is 9 bytes a character once URL-encoded, so
 # ~1 MB: 5 MB leaves room. Beyond it the user gets the "too much text" page (weibao.core.errors).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The audit log (weibao.audit.chain): AUDIT_CHAINS independent HMAC chains, so writers do not
+# queue on one lock (1 gives the old single chain); a signed checkpoint of every chain's head is
+# written to AUDIT_CHECKPOINT_DIR (outside the database) every AUDIT_CHECKPOINT_MINUTES and
+# before every backup; the newest AUDIT_CHECKPOINT_KEEP are kept.
+AUDIT_CHAINS = env_int("AUDIT_CHAINS", 16)
+# The links' and checkpoints' MAC: "hmac-sha256", or "hmac-sm3" (GB/T 39786); rows keep theirs.
+AUDIT_CHAIN_MAC = env_str("AUDIT_CHAIN_MAC", "hmac-sha256")
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 10)
+AUDIT_CHECKPOINT_KEEP = env_int("AUDIT_CHECKPOINT_KEEP", 1000)
+# `manage.py backup` writes its encrypted archives here (weibao.core.backup).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 
 # Background work: the database-backed task queue, run by `manage.py db_worker`.
 TASKS = {
@@ -346,6 +424,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set that several fields share.
     "ENUM_NAME_OVERRIDES": {"EquipmentStateEnum": "weibao.drowning.models.EquipmentState"},
+    # Every operation documents the error statuses it can answer with (400, 401, 403, 404, ...).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "weibao.api.schema.add_error_responses",
+    ],
 }
 
 LOGGING = {

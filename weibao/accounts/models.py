@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.lib import divisions as division_codes
 
@@ -39,8 +40,10 @@ class Division(models.Model):
         VILLAGE = 5, _("village / community")
 
     code = models.CharField(_("division code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=100)
+    level = models.PositiveSmallIntegerField(
+        pgettext_lazy("division", "level"), choices=Level.choices
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent division"),
@@ -143,7 +146,7 @@ class Organisation(models.Model):
     # Units whose staff work in close contact with minors (Minors Protection Law Art. 62).
     CLOSE_CONTACT_KINDS = frozenset({*SCHOOL_KINDS, Kind.TRAINING, Kind.HOSPITAL, Kind.SOCIAL_WORK})
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(pgettext_lazy("unit", "name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     division = models.ForeignKey(
         Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="units"

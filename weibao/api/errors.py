@@ -11,8 +11,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from weibao.kit.ratelimit import RateLimited
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RateLimited):
+        # Past a rate limit (weibao.kit.ratelimit): 429, and when to try again.
+        return Response(
+            {"detail": exc.messages[0]}, status=429, headers={"Retry-After": str(exc.retry_after)}
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = ValidationError(detail)

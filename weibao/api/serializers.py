@@ -98,6 +98,10 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # In the request's language (kept as a message id and values where the sender gave one).
+    title = serializers.CharField(source="title_text", read_only=True)
+    body = serializers.CharField(source="body_text", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "title", "body", "link", "kind", "created_at", "read_at"]

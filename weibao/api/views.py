@@ -27,6 +27,7 @@ from weibao.accounts.models import Division, Organisation, User
 from weibao.api import serializers
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import log_searched
+from weibao.core import ratelimit
 from weibao.core import services as core_services
 from weibao.core.api import RulesPermission, user_of
 from weibao.core.models import Notification
@@ -44,7 +45,10 @@ def me(request: Request) -> Response:
         200: serializers.TokenSerializer,
         400: OpenApiResponse(description="Wrong username, password or one-time code."),
         403: OpenApiResponse(description="The password has expired."),
-        429: OpenApiResponse(description="Locked after too many failed logins."),
+        429: OpenApiResponse(
+            description="Locked after too many failed logins, or more than six tries a minute "
+            "for the account or from the address (see the Retry-After header)."
+        ),
     },
     auth=[],
 )
@@ -57,6 +61,14 @@ def token(request: Request) -> Response:
     form = serializers.TokenRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     data = form.validated_data
+    # Six tries a minute by account and by address, besides the lockout (weibao.core.ratelimit).
+    too_many = ratelimit.login_refusal(request._request, data["username"], name="token")
+    if too_many is not None:
+        return Response(
+            {"detail": too_many.messages[0]},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(too_many.retry_after)},
+        )
     # The Django request: django-axes counts failures and flags lockouts on it.
     user = authenticate(request._request, username=data["username"], password=data["password"])
     if user is None:

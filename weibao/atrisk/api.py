@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -30,6 +31,37 @@ from weibao.people.models import Person
 def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(
         exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    )
+
+
+def _overview_schema() -> serializers.Serializer:
+    """The shape of GET files/overview/ (the schema said a file; found by schemathesis)."""
+
+    def counts(name: str, key: str) -> serializers.ListSerializer:
+        label = serializers.CharField(allow_null=True)  # a file without a township: null
+        item = inline_serializer(name, {key: label, "n": serializers.IntegerField()})
+        return serializers.ListSerializer(child=item)
+
+    month = inline_serializer(
+        "FileOverviewMonth",
+        {
+            "month": serializers.CharField(),
+            "new": serializers.IntegerField(),
+            "closed": serializers.IntegerField(),
+        },
+    )
+    return inline_serializer(
+        "FileOverview",
+        {
+            "total": serializers.IntegerField(),
+            "grades": counts("FileOverviewGrade", "grade"),
+            "townships": counts("FileOverviewTownship", "township__name"),
+            "sexes": counts("FileOverviewSex", "sex"),
+            "ages": counts("FileOverviewAge", "age"),
+            "codes": counts("FileOverviewCode", "behaviour__code"),
+            "group_events": serializers.IntegerField(),
+            "months": serializers.ListSerializer(child=month),
+        },
     )
 
 
@@ -164,6 +196,12 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         services.file_view(actor=user_of(request), file=file, via="api")
         return Response(self.get_serializer(file).data)
 
+    @extend_schema(
+        responses=inline_serializer(
+            "FileTimeline",
+            {"events": EventSerializer(many=True), "measures": MeasureSerializer(many=True)},
+        )
+    )
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         """The events and measures of the file that the caller may see (sealed ones hidden)."""
@@ -183,6 +221,7 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             }
         )
 
+    @extend_schema(responses=_overview_schema())
     @action(detail=False, methods=["get"])
     def overview(self, request: Request) -> Response:
         """Counts by grade, township, age group, sex, behaviour code; group events; per month."""

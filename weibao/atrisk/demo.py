@@ -19,6 +19,7 @@ from datetime import time as dtime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Division, DivisionQuerySet, Organisation, User
 from weibao.atrisk import services
@@ -444,7 +445,8 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
                         file=f,
                         kind="grade_up",
                         key=f"{f.grade}:{as_of}",
-                        detail=f"T1 → {f.grade}: {f.grade_rule}",
+                        detail=gettext_noop("From %(old)s to %(new)s."),
+                        detail_args={"old": "T1", "new": f.grade},
                     )
                 )
             if f.score >= rules.warning_threshold:
@@ -453,7 +455,13 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
                         file=f,
                         kind="score",
                         key=f"score:{as_of}",
-                        detail=f"{f.score:.1f} ≥ {rules.warning_threshold:.0f}",
+                        detail=gettext_noop(
+                            "Risk score %(score)s reached the threshold %(threshold)s."
+                        ),
+                        detail_args={
+                            "score": f"{f.score:.1f}",
+                            "threshold": f"{rules.warning_threshold:.1f}",
+                        },
                     )
                 )
         InterventionPlan.objects.bulk_create(plans, batch_size=BATCH)
@@ -465,7 +473,8 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Callable[[str], None
                         file=c.file,
                         kind="overdue",
                         key=f"contact:{c.pk}",
-                        detail=f"{c.due_date.isoformat()}",
+                        detail=gettext_noop("A contact was due on %(day)s."),
+                        detail_args={"day": c.due_date.isoformat()},
                     )
                 )
         RiskWarning.objects.bulk_create(warnings, batch_size=BATCH)

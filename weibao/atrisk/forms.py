@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -39,8 +39,10 @@ from weibao.atrisk.weibao_app import (
     WORKER_PICKER,
     assignable_workers,
 )
+from weibao.core.forms import protect_field
+from weibao.kit.forms import DATE_INPUT
 from weibao.kit.pickers import PickerMultipleWidget, PickerWidget
-from weibao.people.forms import DATE_INPUT
+from weibao.people import forms as people_forms
 from weibao.people.models import Person
 from weibao.people.services import person_search
 
@@ -270,12 +272,28 @@ class FactorForm(forms.Form):
 
 class ContactForm(forms.Form):
     kind = forms.ChoiceField(label=capfirst(_("kind")), choices=Contact.Kind.choices)
+    done_on = forms.DateField(
+        label=_("Date of the contact"),
+        widget=DATE_INPUT,
+        initial=timezone.localdate,
+        help_text=_("The day the contact took place, which may be before today."),
+    )
     notes = forms.CharField(
         label=capfirst(_("notes")),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day = data.pop("done_on", None)
+        if day is not None:  # today: now; an earlier day: noon of that day
+            now = timezone.localtime()
+            data["done_at"] = (
+                now if day == now.date() else timezone.make_aware(datetime.combine(day, time(12)))
+            )
+        return data
 
 
 class PlanForm(forms.Form):
@@ -340,17 +358,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class RevealForm(forms.Form):
-    field = forms.ChoiceField(
-        choices=[("id_number", _("ID number")), ("phone", _("Phone"))], widget=forms.HiddenInput
-    )
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+# A file's person is revealed with the people register's own form (the same fields, the same
+# reason rule).
+RevealForm = people_forms.RevealForm
 
 
 class ExportForm(forms.Form):
     purpose = forms.CharField(
         label=_("Purpose of the export"), max_length=200, help_text=_("Recorded in the audit log.")
     )
+    protect = protect_field()
 
 
 class ApplicationForm(forms.Form):

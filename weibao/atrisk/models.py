@@ -23,12 +23,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.accounts.policy import is_county_coordinator, works_with_data
-from weibao.atrisk.grading import CrimeClass, Grade, Params
+from weibao.atrisk.grading import CrimeClass, Grade, Params, reason_text
 from weibao.atrisk.scoring import Weights
 from weibao.people.models import Person
 
@@ -375,9 +375,16 @@ class AtRiskFile(models.Model):
     @property
     def grade_reason_text(self) -> str:
         """Why this grade, in the reader's language."""
-        from weibao.atrisk.grading import reason_text
-
-        return reason_text(self.grade_reason, self.grade_reason_args) if self.grade_reason else ""
+        if not self.grade_reason:
+            return ""
+        args = dict(self.grade_reason_args)
+        if isinstance(args.get("factors"), str):  # stored as codes; shown as their labels
+            labels = dict(RiskFactor.Kind.choices)
+            codes = [code.strip() for code in args["factors"].split(",") if code.strip()]
+            args["factors"] = pgettext("list separator", ", ").join(
+                str(labels.get(code, code)) for code in codes
+            )
+        return reason_text(self.grade_reason, args)
 
     @property
     def is_open(self) -> bool:
@@ -837,7 +844,7 @@ class Contact(models.Model):
         on_delete=models.SET_NULL,
         related_name="atrisk_contacts",
     )
-    due_date = models.DateField(_("due"))
+    due_date = models.DateField(pgettext_lazy("visit", "due"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
@@ -912,7 +919,10 @@ class RiskWarning(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     key = models.CharField(max_length=60, blank=True, help_text="makes nightly runs idempotent")
+    # The detail as a message id and its values, translated when shown (detail_text), so a
+    # warning raised by the nightly job reads in each reader's language.
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    detail_args = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("raised at"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -936,3 +946,11 @@ class RiskWarning(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    def detail_text(self) -> str:
+        """The detail in the reader's language, grades by their names."""
+        args = dict(self.detail_args)
+        for key in ("old", "new"):
+            if args.get(key) in Grade.values:
+                args[key] = str(Grade(args[key]).label)
+        return reason_text(self.detail, args) if self.detail else ""

@@ -43,6 +43,7 @@ from weibao.atrisk.models import (
     RiskWarning,
     SealedQueryApplication,
 )
+from weibao.core.views import export_ready
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
 from weibao.kit.pages import download, paginate, render_list
@@ -629,6 +630,8 @@ def export(request: AuthedRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             name = f"atrisk-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+            if form.cleaned_data["protect"]:
+                return export_ready(request, name=name, content=content)
             return download(content, name, XLSX_CONTENT_TYPE)
     context = {"form": form, "count": files.count()}
     return render(request, "atrisk/export.html", context, status=400 if form.errors else 200)

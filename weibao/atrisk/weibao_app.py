@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation, Role, User
 from weibao.accounts.policy import NO_DATA_ROLES, is_county_coordinator
@@ -14,7 +14,15 @@ from weibao.atrisk.access import reportable_people
 from weibao.atrisk.indicators import files_opened, misconduct_events
 from weibao.atrisk.models import ATRISK_UNIT_KINDS, AtRiskFile
 from weibao.atrisk.waiting import waiting
-from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.contract import (
+    AppContract,
+    Group,
+    Indicator,
+    MenuEntry,
+    PersonSection,
+    SectionRow,
+    Tile,
+)
 from weibao.core.pickers import UNIT_PICKER, USER_PICKER, unit_picker
 from weibao.people.weibao_app import PERSON_PICKER
 
@@ -55,7 +63,38 @@ WORKER_PICKER = USER_PICKER.variant("atrisk-worker", assignable_workers)
 FILE_SCHOOL_PICKER = UNIT_PICKER.variant("atrisk-file-school", _file_schools)
 FILE_WORKER_PICKER = USER_PICKER.variant("atrisk-file-worker", _file_workers)
 
+
+def open_files_count(user: Any) -> int:
+    return AtRiskFile.objects.for_user(user).open().count()
+
+
+def file_rows(user: Any, person: Any) -> list[SectionRow]:
+    files = AtRiskFile.objects.for_user(user).filter(person=person).order_by("-opened_at")
+    return [
+        SectionRow(
+            gettext("File %(n)s") % {"n": f.pk},
+            " · ".join(
+                (
+                    str(f.get_grade_display()),
+                    pgettext("file state", "open")
+                    if f.is_open
+                    else pgettext("file state", "closed"),
+                )
+            ),
+            f.opened_at,
+            f.get_absolute_url(),
+        )
+        for f in files[:20]
+    ]
+
+
 APP = AppContract(
+    person_sections=[
+        PersonSection(_("At-risk files"), file_rows, 10, "atrisk.list_files"),
+    ],
+    tiles=[
+        Tile(_("At-risk files open"), open_files_count, "atrisk:list", 30, "atrisk.list_files"),
+    ],
     urls="weibao.atrisk.urls",
     url_prefix="at-risk/",
     menu=[MenuEntry(_("At-risk minors"), "atrisk:list", Group.MINORS, 20, "atrisk.list_files")],

@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.audit.models import AuditEvent
+from weibao.kit.forms import DATETIME_INPUT
 from weibao.kit.pickers import Picker, PickerWidget
 
 # The audit log sits below accounts: it knows units only through its own foreign key.
@@ -44,12 +46,14 @@ class AuditFilterForm(forms.Form):
     )
     person = forms.IntegerField(label=_("Person (record id)"), required=False, min_value=1)
     since = forms.DateTimeField(
-        label=_("From"),
+        label=pgettext_lazy("date range", "From"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DATETIME_INPUT,
     )
     until = forms.DateTimeField(
-        label=_("To"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=DATETIME_INPUT,
     )
 
     def clean(self) -> dict:

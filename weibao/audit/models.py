@@ -1,8 +1,10 @@
-"""The audit log: append-only, hash-chained events that outlive the users and records they name."""
+"""The audit log: append-only, hash-chained events that outlive the users and records they name.
+
+How the chains are keyed, sharded and anchored: weibao.audit.chain.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from weibao.accounts.models import User
@@ -44,6 +47,14 @@ class AuditEvent(models.Model):
         UPLOAD = "upload", _("upload")
         PASSWORD = "password", _("password change")
         OTP = "otp", _("one-time code")
+        RESTORE = "restore", _("restore from backup")
+
+    class Scheme(models.IntegerChoices):
+        """How an event's link is computed (weibao.audit.chain)."""
+
+        LEGACY = 1, "SHA-256"  # unkeyed: events written before the keyed chain (chain 0's prefix)
+        HMAC_SHA256 = 2, "HMAC-SHA256"
+        HMAC_SM3 = 3, "HMAC-SM3"  # GB/T 39786: AUDIT_CHAIN_MAC = "hmac-sm3"
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -66,14 +77,27 @@ class AuditEvent(models.Model):
         db_constraint=False,
     )
     organisation_name = models.CharField(_("unit name"), max_length=200, blank=True)
-    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
-    target_type = models.CharField(_("record type"), max_length=60, blank=True, db_index=True)
-    target_id = models.CharField(_("record id"), max_length=64, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(
+        pgettext_lazy("network address", "address"), null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # Looked up together, by the composite index below (no index of their own: every index is
+    # paid for on every audited write).
+    target_type = models.CharField(_("record type"), max_length=60, blank=True)
+    target_id = models.CharField(_("record id"), max_length=64, blank=True)
     target_repr = models.CharField(_("record"), max_length=200, blank=True)
     detail = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Not unique, not indexed: a row's place is (chain, seq), and its hash is checked by walking.
+    hash = models.CharField(max_length=64, editable=False)
+    # The event's place: which of the independent chains, at which position (1, 2, ...), linked
+    # to which row before it (its id, 0 for the first); all covered by the keyed hash.
+    chain = models.PositiveSmallIntegerField(default=0, editable=False)
+    seq = models.PositiveBigIntegerField(default=0, editable=False)
+    prev_id = models.BigIntegerField(default=0, editable=False)
+    scheme = models.PositiveSmallIntegerField(
+        choices=Scheme.choices, default=Scheme.HMAC_SHA256, editable=False
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -81,7 +105,15 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        # One index each, no more: every index is paid for on every audited write (a field's
+        # db_index on PostgreSQL adds a second, LIKE index to a text column).
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["action"], name="audit_action_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
@@ -95,37 +127,83 @@ class AuditEvent(models.Model):
         raise PermissionError("audit events are append-only")
 
     def payload(self) -> str:
-        """The canonical text that the hash covers."""
-        return json.dumps(
-            {
-                "at": self.at.isoformat(),
-                "actor": self.actor_id,
-                "actor_username": self.actor_username,
-                "organisation": self.organisation_id,
-                "organisation_name": self.organisation_name,
-                "ip": self.ip,
-                "action": self.action,
-                "target_type": self.target_type,
-                "target_id": self.target_id,
-                "target_repr": self.target_repr,
-                "detail": self.detail,
-            },
-            ensure_ascii=False,
-            sort_keys=True,
-            separators=(",", ":"),
+        """The canonical text of the event's content, which its hash covers."""
+        return canonical_payload(
+            at=self.at,
+            actor_id=self.actor_id,
+            actor_username=self.actor_username,
+            organisation_id=self.organisation_id,
+            organisation_name=self.organisation_name,
+            ip=self.ip,
+            action=self.action,
+            target_type=self.target_type,
+            target_id=self.target_id,
+            target_repr=self.target_repr,
+            detail=self.detail,
         )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.payload()).encode()).hexdigest()
+        """The link this row should carry, from its own fields (weibao.audit.chain.link)."""
+        from weibao.audit.chain import link
+
+        return link(
+            self.scheme,
+            chain=self.chain,
+            seq=self.seq,
+            prev_id=self.prev_id,
+            prev_hash=self.prev_hash,
+            payload=self.payload(),
+        )
+
+
+def canonical_payload(
+    *,
+    at: Any,
+    actor_id: int | None,
+    actor_username: str,
+    organisation_id: int | None,
+    organisation_name: str,
+    ip: str | None,
+    action: str,
+    target_type: str,
+    target_id: str,
+    target_repr: str,
+    detail: Any,
+) -> str:
+    """The canonical JSON of an event's content (unchanged since the first, unkeyed chain)."""
+    return json.dumps(
+        {
+            "at": at.isoformat(),
+            "actor": actor_id,
+            "actor_username": actor_username,
+            "organisation": organisation_id,
+            "organisation_name": organisation_name,
+            "ip": ip,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "target_repr": target_repr,
+            "detail": detail,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
 
 
 class ChainHead(models.Model):
-    """One row holding the last hash; locking it serialises writers of the chain."""
+    """The last link of one chain. Locking its row serialises the writers of that chain only:
+    writers spread over AUDIT_CHAINS heads (weibao.audit.chain)."""
 
+    chain = models.PositiveSmallIntegerField(unique=True, default=0)
+    seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(default=0)
+    # Which key wrote the last link (a fingerprint, not the key): tells a wrong key from tampering.
+    key_id = models.CharField(max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return self.last_hash
+        return f"{self.chain}:{self.seq}:{self.last_hash}"

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import models
 
+from weibao.audit import chain
+from weibao.audit.chain import Break
 from weibao.audit.middleware import current_request
-from weibao.audit.models import AuditEvent, ChainHead
+from weibao.audit.models import AuditEvent
 from weibao.kit.guards import require_perm
 from weibao.kit.http import client_ip
 from weibao.lib.masking import mask_id, mask_name, mask_phone
 
 if TYPE_CHECKING:
     from weibao.accounts.models import User
-
-GENESIS = "0" * 64
 
 # Fields whose values are masked wherever they appear in an event's details.
 MASKERS = {
@@ -73,7 +72,8 @@ def record(
     username: str = "",
     **detail: Any,
 ) -> AuditEvent:
-    """Append one event to the chain. Runs inside the caller's transaction, if any."""
+    """Append one event to a chain (weibao.audit.chain). Runs inside the caller's transaction,
+    if any, which keeps one chain for all its events."""
     request = current_request.get()
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
@@ -89,15 +89,7 @@ def record(
         target_repr=target_repr[:200],
         detail=mask_detail(detail),
     )
-    with transaction.atomic():
-        head = ChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = ChainHead(pk=1, last_hash=GENESIS)
-        event.prev_hash = head.last_hash
-        event.hash = event.compute_hash()
-        event.save()
-        head.last_hash = event.hash
-        head.save()
+    return chain.append(event)
     return event
 
 
@@ -110,23 +102,25 @@ def log_searched(*, actor: User, filters: Mapping[str, Any], via: str = "") -> A
     return record(AuditEvent.Action.SEARCH, actor=actor, target_repr="audit log", **detail)
 
 
-@dataclass(frozen=True)
-class Break:
-    event_id: int | None
-    reason: str
-
-
 def verify() -> Break | None:
-    """Walk the chain in order; return the first broken link, or None if it is whole."""
-    expected_prev = GENESIS
-    last_id = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != expected_prev:
-            return Break(event.id, "previous hash does not match: a row before it was removed")
-        if event.compute_hash() != event.hash:
-            return Break(event.id, "content does not match its hash: the row was altered")
-        expected_prev, last_id = event.hash, event.id
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != expected_prev:
-        return Break(last_id or None, "the chain ends early: the newest rows were removed")
-    return None
+    """The first broken link in the log, or None if it is whole (weibao.audit.chain.verify)."""
+    return chain.verify()
+
+
+def restore_acknowledge(*, reason: str) -> tuple[list[str], dict[int, int]]:
+    """After a restore from a backup older than the newest checkpoint: the events it dropped
+    are put on the record (one event), the checkpoints the database no longer matches are moved
+    aside, and a new checkpoint is written. For the operator at the server (no user)."""
+    from weibao.audit import checkpoints
+
+    moved, lost = checkpoints.supersede()
+    record(
+        AuditEvent.Action.RESTORE,
+        username="manage.py",
+        target_repr="audit log",
+        reason=reason[:500],
+        superseded=moved,
+        lost={str(number): count for number, count in sorted(lost.items())},
+    )
+    checkpoints.write()
+    return moved, lost

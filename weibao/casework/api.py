@@ -25,6 +25,7 @@ from weibao.casework import services
 from weibao.casework.models import Case, Referral, Situation
 from weibao.casework.policy import may_see_investigation, may_see_reporter
 from weibao.core.api import RulesPermission, user_of
+from weibao.core.api_fields import BoundedDateTimeField
 from weibao.people.models import Person
 
 REPORTER_FIELDS = ("reporter_name", "reporter_phone", "reporter_position")
@@ -102,7 +103,7 @@ class CaseworkReportWriteSerializer(serializers.Serializer):
     )
     child_description = serializers.CharField(required=False, allow_blank=True)
     seen = serializers.CharField()
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    occurred_at = BoundedDateTimeField(required=False, allow_null=True)
     place = serializers.CharField(max_length=200)
     division = serializers.SlugRelatedField(slug_field="code", queryset=Division.objects.all())
     suspect = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -6,9 +6,11 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.casework.models import (
+    REFERRAL_UNIT_KINDS,
     Case,
     CaseworkSettings,
     GuardianOrder,
@@ -16,13 +18,13 @@ from weibao.casework.models import (
     Situation,
     Suggestion,
 )
+from weibao.casework.weibao_app import REFERRAL_UNIT_PICKER
 from weibao.core.pickers import DIVISION_PICKER, UNIT_PICKER
+from weibao.kit.forms import DATE_INPUT, DATETIME_INPUT
 from weibao.kit.pickers import PickerWidget
 from weibao.people.models import Person
 from weibao.people.weibao_app import MINOR_PICKER
 
-DATE = forms.DateInput(attrs={"type": "date"})
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
@@ -44,7 +46,7 @@ class ReportForm(forms.Form):
         help_text=_("When the identity is unknown: apparent age, sex, appearance, clothing."),
     )
     seen = forms.CharField(label=_("what was seen"), widget=TEXT, max_length=10000)
-    occurred_at = forms.DateTimeField(label=_("when"), required=False, widget=DATETIME)
+    occurred_at = forms.DateTimeField(label=_("when"), required=False, widget=DATETIME_INPUT)
     place = forms.CharField(label=_("where"), max_length=200)
     division = forms.ModelChoiceField(
         label=_("division of the place"),
@@ -98,16 +100,18 @@ class LateReportForm(forms.Form):
         queryset=Organisation.objects.active().select_related("division"),
         widget=PickerWidget(UNIT_PICKER),
     )
-    knew_since = forms.DateField(label=_("knew since"), required=False, widget=DATE)
+    knew_since = forms.DateField(label=_("knew since"), required=False, widget=DATE_INPUT)
     reported = forms.BooleanField(label=_("reported, but late"), required=False)
     note = forms.CharField(label=_("note"), widget=TEXT, max_length=5000)
 
 
 class ReferralForm(forms.Form):
     to_unit = forms.ModelChoiceField(
-        label=_("to"),
-        queryset=Organisation.objects.active().select_related("division"),
-        widget=PickerWidget(UNIT_PICKER),
+        label=pgettext_lazy("referral", "to"),
+        queryset=Organisation.objects.active()
+        .filter(kind__in=REFERRAL_UNIT_KINDS)
+        .select_related("division"),
+        widget=PickerWidget(REFERRAL_UNIT_PICKER),
     )
     action = forms.ChoiceField(label=_("action"), choices=Referral.Action.choices)
     request = forms.CharField(
@@ -116,7 +120,7 @@ class ReferralForm(forms.Form):
         max_length=5000,
         help_text=_("What the receiving unit needs to know to act: it sees nothing else."),
     )
-    due_date = forms.DateField(label=_("due date"), required=False, widget=DATE)
+    due_date = forms.DateField(label=_("due date"), required=False, widget=DATE_INPUT)
 
 
 class DeclineForm(forms.Form):
@@ -128,7 +132,7 @@ class CloseReferralForm(forms.Form):
 
 
 class SupervisionForm(forms.Form):
-    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+    deadline = forms.DateField(label=_("deadline"), widget=DATE_INPUT)
     note = forms.CharField(
         label=_("what is expected"), required=False, widget=TEXT, max_length=5000
     )
@@ -149,11 +153,11 @@ class SuggestionForm(forms.Form):
     problem = forms.CharField(label=_("problem found"), widget=TEXT, max_length=10000)
     suggestion = forms.CharField(label=_("suggestion"), widget=TEXT, max_length=10000)
     legal_basis = forms.CharField(label=_("legal basis"), widget=TEXT, max_length=5000)
-    issued_on = forms.DateField(label=_("issued on"), required=False, widget=DATE)
+    issued_on = forms.DateField(label=_("issued on"), required=False, widget=DATE_INPUT)
     reply_due = forms.DateField(
         label=_("reply due"),
         required=False,
-        widget=DATE,
+        widget=DATE_INPUT,
         help_text=_("Two months after the issue unless you set it."),
     )
 
@@ -185,7 +189,7 @@ class OrderForm(forms.Form):
         help_text=_("Leave empty for the usual basis of this kind of order."),
     )
     required_actions = forms.CharField(label=_("required actions"), widget=TEXT, max_length=10000)
-    issued_on = forms.DateField(label=_("issued on"), required=False, widget=DATE)
+    issued_on = forms.DateField(label=_("issued on"), required=False, widget=DATE_INPUT)
     followups = forms.IntegerField(
         label=_("follow-up visits"), min_value=0, max_value=12, initial=3
     )
@@ -199,8 +203,8 @@ class OrderForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    done_on = forms.DateField(label=_("visited on"), widget=DATE)
-    outcome = forms.CharField(label=_("outcome"), widget=TEXT, max_length=5000)
+    done_on = forms.DateField(label=_("visited on"), widget=DATE_INPUT)
+    outcome = forms.CharField(label=pgettext_lazy("visit", "outcome"), widget=TEXT, max_length=5000)
     compliance = forms.ChoiceField(
         label=_("compliance"),
         choices=[("", "---------"), *GuardianOrder.Compliance.choices],

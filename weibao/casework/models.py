@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.accounts.policy import in_procuratorate, is_county_coordinator, works_with_data
@@ -312,7 +313,10 @@ class LateReport(models.Model):
     """A unit that knew of the harm and reported late or not at all (Art. 117 accountability)."""
 
     case = models.ForeignKey(
-        Case, verbose_name=_("report"), on_delete=models.CASCADE, related_name="late_reports"
+        Case,
+        verbose_name=pgettext_lazy("mandatory report", "report"),
+        on_delete=models.CASCADE,
+        related_name="late_reports",
     )
     unit = models.ForeignKey(
         Organisation, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
@@ -358,6 +362,14 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.open().filter(due_date__lt=on or timezone.localdate())
 
 
+# Units a case is referred to: every kind that protects children; not the businesses that must
+# report harm but take no part in helping (hotels, off-campus training institutions).
+REFERRAL_UNIT_KINDS = frozenset(Organisation.Kind) - {
+    Organisation.Kind.HOTEL,
+    Organisation.Kind.TRAINING,
+}
+
+
 class Referral(models.Model):
     """A request from one unit to another to act on a report or an at-risk file."""
 
@@ -381,7 +393,7 @@ class Referral(models.Model):
 
     case = models.ForeignKey(
         Case,
-        verbose_name=_("report"),
+        verbose_name=pgettext_lazy("mandatory report", "report"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -396,10 +408,16 @@ class Referral(models.Model):
         related_name="casework_referrals",
     )
     from_unit = models.ForeignKey(
-        Organisation, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=pgettext_lazy("referral", "from"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     to_unit = models.ForeignKey(
-        Organisation, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=pgettext_lazy("referral", "to"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     request = models.TextField(
@@ -478,7 +496,7 @@ class TimelineEntry(models.Model):
 
     case = models.ForeignKey(
         Case,
-        verbose_name=_("report"),
+        verbose_name=pgettext_lazy("mandatory report", "report"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -539,7 +557,7 @@ class Supervision(models.Model):
 
     case = models.ForeignKey(
         Case,
-        verbose_name=_("report"),
+        verbose_name=pgettext_lazy("mandatory report", "report"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -619,7 +637,7 @@ class Suggestion(models.Model):
     )
     case = models.ForeignKey(
         Case,
-        verbose_name=_("report"),
+        verbose_name=pgettext_lazy("mandatory report", "report"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -715,7 +733,7 @@ class GuardianOrder(models.Model):
     guardian_name = models.CharField(_("guardian's name"), max_length=50)
     case = models.ForeignKey(
         Case,
-        verbose_name=_("report"),
+        verbose_name=pgettext_lazy("mandatory report", "report"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -780,7 +798,7 @@ class FollowUp(models.Model):
     )
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("visited on"), null=True, blank=True)
-    outcome = models.TextField(_("outcome"), blank=True, max_length=5000)
+    outcome = models.TextField(pgettext_lazy("visit", "outcome"), blank=True, max_length=5000)
     recorded_by = models.ForeignKey(
         User,
         verbose_name=_("recorded by"),

@@ -2,14 +2,102 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from weibao.casework.indicators import guardian_orders, late_reports, mandatory_reports
+from weibao.casework.models import REFERRAL_UNIT_KINDS, Case, GuardianOrder, Referral
 from weibao.casework.waiting import waiting
-from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.contract import (
+    AppContract,
+    Group,
+    Indicator,
+    MenuEntry,
+    PersonSection,
+    SectionRow,
+    Tile,
+)
+from weibao.core.pickers import unit_picker
+
+
+def cases_in_progress(user: Any) -> int:
+    return Case.objects.for_user(user).exclude(status=Case.Status.CLOSED).count()
+
+
+def referrals_open(user: Any) -> int:
+    return Referral.objects.for_user(user).open().count()
+
+
+REFERRAL_UNIT_PICKER = unit_picker("casework-referral-unit", REFERRAL_UNIT_KINDS)
+
+
+def report_rows(user: Any, person: Any) -> list[SectionRow]:
+    cases = Case.objects.for_user(user).about(person).order_by("-filed_at")[:20]
+    return [
+        SectionRow(
+            gettext("Mandatory report %(n)s") % {"n": c.pk},
+            str(c.get_status_display()),
+            timezone.localdate(c.filed_at),
+            c.get_absolute_url(),
+        )
+        for c in cases
+    ]
+
+
+def referral_rows(user: Any, person: Any) -> list[SectionRow]:
+    about = Q(case__child=person) | Q(atrisk_file__person=person)
+    referrals = (
+        Referral.objects.for_user(user)
+        .filter(about)
+        .select_related("from_unit", "to_unit")
+        .order_by("-created_at")[:20]
+    )
+    return [
+        SectionRow(
+            str(r.get_action_display()),
+            f"{r.from_unit} → {r.to_unit} · {r.get_status_display()}",
+            timezone.localdate(r.created_at),
+            r.get_absolute_url(),
+        )
+        for r in referrals
+    ]
+
+
+def order_rows(user: Any, person: Any) -> list[SectionRow]:
+    orders = GuardianOrder.objects.for_user(user).filter(child=person).order_by("-issued_on")
+    return [
+        SectionRow(o.number, str(o.get_kind_display()), o.issued_on, o.get_absolute_url())
+        for o in orders[:20]
+    ]
+
 
 APP = AppContract(
+    person_sections=[
+        PersonSection(_("Mandatory reports"), report_rows, 20, "casework.view_cases"),
+        PersonSection(_("Referrals"), referral_rows, 30, "casework.view_referrals"),
+        PersonSection(_("Orders to guardians"), order_rows, 40, "casework.view_orders"),
+    ],
+    pickers=[REFERRAL_UNIT_PICKER],
+    tiles=[
+        Tile(
+            _("Reports in progress"),
+            cases_in_progress,
+            "casework:case_list",
+            40,
+            "casework.view_cases",
+        ),
+        Tile(
+            _("Referrals open"),
+            referrals_open,
+            "casework:referral_list",
+            45,
+            "casework.view_referrals",
+        ),
+    ],
     urls="weibao.casework.urls",
     url_prefix="casework/",
     menu=[

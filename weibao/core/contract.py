@@ -13,7 +13,7 @@ The platform's own pages (home, inbox, units, users, the audit log) are declared
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -84,6 +84,46 @@ Waiting = Callable[["User"], Iterable[WaitingItem]]
 
 
 @dataclass(frozen=True)
+class SectionRow:
+    """One record on a child's page: what it is, a detail, its date, and where it opens."""
+
+    label: str
+    detail: str = ""
+    on: date | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    """One app's part of a child's page (the case-centred view): `rows(user, person)` lists the
+    records about `person` that `user` may see, read through the app's own `for_user`, newest
+    first. Shown to users who have `perm`, in `order` across apps; a section with no rows is
+    left out."""
+
+    title: str | Promise
+    rows: Callable[[User, Any], list[SectionRow]]
+    order: int
+    perm: str | None = None
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One count on a user's workbench (the home page): what `count(user)` finds within that
+    user's own scope (through the model's `for_user`), shown to users who have `perm`, linking
+    to the list at `url_name`. Tiles are ordered by `order` across apps, like the menu."""
+
+    label: str | Promise
+    count: Callable[[User], int]
+    url_name: str
+    order: int
+    perm: str | None = None
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
 class Period:
     """A half-open span of days, [start, end): a year, a term, a month."""
 
@@ -124,6 +164,21 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Protected:
+    """The fields of one model that weibao.kit.crypto protects, for `manage.py rekey`.
+
+    `encrypted`: fields holding crypto.encrypt tokens. `indexes`: blind-index field -> the
+    encrypted field whose value it indexes. `indexes_from`: blind-index field -> related
+    encrypted fields ("item.id_number_encrypted"), for a row that holds only the index: the one
+    whose value the index was made from gives the new index."""
+
+    model: str  # "app_label.ModelName"
+    encrypted: Sequence[str] = ()
+    indexes: Mapping[str, str] = field(default_factory=dict)
+    indexes_from: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AppContract:
     """What one app declares. Every part is optional; dotted paths are imported on discovery."""
 
@@ -131,6 +186,8 @@ class AppContract:
     url_prefix: str = ""
     menu: Sequence[MenuEntry] = ()
     waiting: Sequence[Waiting] = ()
+    tiles: Sequence[Tile] = ()  # counts on the workbench, each within the user's scope
+    person_sections: Sequence[PersonSection] = ()  # the app's records on a child's page
     policy: str = ""  # the module that registers the app's `rules` permissions
     tasks: Sequence[str] = ()  # modules whose @scheduled / @job / @task functions register
     demo: str = ""  # a function seed(*, seed, scale, as_of, progress), idempotent
@@ -138,6 +195,7 @@ class AppContract:
     api: str = ""  # a function register(router) adding the app's viewsets
     indicators: Sequence[Indicator] = field(default=())
     pickers: Sequence[Picker] = ()  # search-as-you-type choices, served at core:pick
+    protected: Sequence[Protected] = ()  # encrypted fields and blind indexes, for `rekey`
 
 
 @dataclass(frozen=True)
@@ -192,6 +250,29 @@ def menu_groups(user: Any) -> list[tuple[Group, list[MenuEntry]]]:
     for entry in menu_for(user):
         grouped.setdefault(entry.group, []).append(entry)
     return list(grouped.items())
+
+
+def person_sections_for(user: Any, person: Any) -> list[tuple[PersonSection, list[SectionRow]]]:
+    """The sections of a child's page this user may read, each with its rows, in order."""
+    sections = sorted(
+        (s for app in contracts() for s in app.contract.person_sections), key=lambda s: s.order
+    )
+    found = []
+    for section in sections:
+        if section.perm is not None and not user.has_perm(section.perm):
+            continue
+        rows = section.rows(user, person)
+        if rows:
+            found.append((section, rows))
+    return found
+
+
+def tiles_for(user: Any) -> list[Tile]:
+    """The workbench tiles this user may see, in order."""
+    tiles = [tile for app in contracts() for tile in app.contract.tiles]
+    return sorted(
+        (t for t in tiles if t.perm is None or user.has_perm(t.perm)), key=lambda t: t.order
+    )
 
 
 def waiting_sources() -> list[Waiting]:

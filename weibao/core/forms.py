@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -10,6 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from weibao.core.services import validate_upload
+from weibao.kit import filetypes
 
 
 def _upload_help() -> str:
@@ -19,14 +22,39 @@ def _upload_help() -> str:
 
 
 class AttachmentForm(forms.Form):
-    """Embed or subclass it; pass the cleaned file to services.attachment_store."""
+    """Embed or subclass it; pass the cleaned file to services.attachment_store.
 
+    A subclass that takes only some kinds says so in `accept` (extensions or the kinds of
+    weibao.kit.filetypes: "image", "document", "spreadsheet"); the content is checked for it."""
+
+    accept: tuple[str, ...] = ()
     file = forms.FileField(label=_("file"), help_text=lazy(_upload_help, str)())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.accept:
+            self.fields["file"].widget.attrs["accept"] = ",".join(
+                f".{ext}" for ext in filetypes.extensions(self.accept)
+            )
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         try:
-            validate_upload(upload)
+            validate_upload(upload, accept=self.accept)
         except forms.ValidationError as error:
             raise forms.ValidationError(error.message_dict["file"]) from error
         return upload
+
+
+def protect_field() -> forms.BooleanField:
+    """The choice, on an export of personal data, to encrypt the file with a password that the
+    page shows once (core.services.export_store)."""
+    return forms.BooleanField(
+        label=_("Protect the file with a password"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "The password is shown once, when the file is ready; Excel and WPS ask for it to "
+            "open the file. Keep it apart from the file."
+        ),
+    )

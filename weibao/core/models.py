@@ -12,8 +12,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import User
+from weibao.kit.messages import render
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -39,8 +41,12 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    # A title or body given as a kit.messages.Message is kept as its message id and values
+    # (title_args, body_args) and read in the reader's language: title_text(), body_text().
     title = models.CharField(_("title"), max_length=200)
+    title_args = models.JSONField(default=dict, blank=True)
     body = models.TextField(_("body"), blank=True, max_length=20000)
+    body_args = models.JSONField(default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
@@ -55,7 +61,13 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text()
+
+    def title_text(self) -> str:
+        return render(self.title, self.title_args)
+
+    def body_text(self) -> str:
+        return render(self.body, self.body_args)
 
 
 class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
@@ -78,7 +90,7 @@ class WebhookDelivery(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("unit"), on_delete=models.CASCADE
     )
-    url = models.URLField(_("address"))
+    url = models.URLField(pgettext_lazy("web", "address"))
     payload = models.JSONField(_("payload"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -140,6 +152,10 @@ class Attachment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # An export's file is gone after this time, or once downloaded this many more times
+    # (settings.EXPORT_EXPIRY_DAYS, EXPORT_DOWNLOADS); None: kept like any attachment.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    downloads_left = models.PositiveIntegerField(_("downloads left"), null=True, blank=True)
 
     objects = AttachmentQuerySet.as_manager()
 
@@ -153,6 +169,13 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:attachment_download", args=[self.pk])
+
+    @property
+    def is_expired(self) -> bool:
+        """An export past its time or its downloads: the file is no longer served."""
+        if self.downloads_left is not None and self.downloads_left <= 0:
+            return True
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
 class JobQuerySet(models.QuerySet["Job"]):
@@ -189,6 +212,8 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
     message = models.TextField(_("message"), blank=True, max_length=5000)
+    # Where the job's work shows when it has no file to download (a batch, a list), a path.
+    link = models.CharField(_("where the result shows"), max_length=300, blank=True)
     result = models.ForeignKey(
         Attachment,
         verbose_name=_("result file"),
@@ -200,6 +225,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The password of a protected result, encrypted (kit.crypto), until the job page has shown
+    # it to the starter once.
+    secret = models.TextField(_("password of the result"), blank=True, max_length=500)
 
     objects = JobQuerySet.as_manager()
 
@@ -242,3 +270,23 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateHit(models.Model):
+    """One counted attempt at a rate-limited action (weibao.core.ratelimit), or the mark that the
+    auditors were alerted about a key: the rows of one key within its window are its count.
+
+    In the database, so every web worker counts against the same window; rows older than the
+    longest window are pruned by the scheduled job `ratelimit_prune`.
+    """
+
+    key = models.CharField(pgettext_lazy("rate limit", "key"), max_length=200)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rate-limit hit")
+        verbose_name_plural = _("rate-limit hits")
+        indexes = [models.Index(fields=["key", "at"], name="ratehit_key_at_idx")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,15 +9,14 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import http.client
 import json
 import logging
 import re
+import secrets
 import unicodedata
 import urllib.request
-import zipfile
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import partial
@@ -33,7 +32,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from weibao.accounts.models import Organisation, User
@@ -42,7 +41,9 @@ from weibao.audit.services import record
 from weibao.core import tasks
 from weibao.core.contract import WaitingItem, waiting_sources
 from weibao.core.models import Attachment, Job, Notification, WebhookDelivery
+from weibao.kit import filetypes
 from weibao.kit.guards import require_perm
+from weibao.kit.messages import Message, parts
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +52,12 @@ logger = logging.getLogger(__name__)
 
 
 def waiting_for(user: User) -> list[WaitingItem]:
-    """Every app's waiting items for this user (their contracts' `waiting`), those with a count."""
+    """Every app's waiting items for this user (their contracts' `waiting`), those with a count:
+    overdue ones first, then the rest, each group in the apps' order."""
     items: list[WaitingItem] = []
     for source in waiting_sources():
         items.extend(item for item in source(user) if item.count)
-    return items
+    return sorted(items, key=lambda item: not item.overdue)
 
 
 # Notifications -------------------------------------------------------------------------------
@@ -72,8 +74,8 @@ WEBHOOK_RESPONSE_BYTES = 65536
 def notify(
     *,
     recipients: Iterable[User],
-    title: str,
-    body: str = "",
+    title: str | Message,
+    body: str | Message = "",
     link: str = "",
     kind: str = "",
     webhook_units: Iterable[Organisation] = (),
@@ -87,15 +89,30 @@ def notify(
 
     The title and body leave the platform (group chats, mailboxes): never put a child's name or
     ID number in them. Say what happened and link to the record, which checks who may see it.
+
+    A title or body given as a `kit.messages.Message` is kept as its message id and values, so
+    each recipient reads it in their own language; the group robots and e-mails get it in the
+    platform's language (LANGUAGE_CODE), since a group has no single reader.
     """
     users = list({user.pk: user for user in recipients if user.is_active}.values())
-    title, body, link = str(title)[:200], str(body), str(link)[:300]
+    (title_id, title_args), (body_id, body_args) = parts(title), parts(body)
+    link = str(link)[:300]
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, title=title, body=body, link=link, kind=kind)
+            Notification(
+                recipient=user,
+                title=title_id[:200],
+                title_args=title_args,
+                body=body_id,
+                body_args=body_args,
+                link=link,
+                kind=kind,
+            )
             for user in users
         ]
     )
+    with translation.override(settings.LANGUAGE_CODE):
+        title, body = str(title)[:200], str(body)
     _queue_webhooks(webhook_units, title=title, body=body, link=link)
     if email and settings.EMAIL_HOST:
         addresses = sorted({user.email for user in users if user.email})
@@ -298,7 +315,7 @@ def webhook_retry_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int
 
 # Attachments ---------------------------------------------------------------------------------
 
-# What each accepted extension must look like inside, and the type it is served as.
+# The type each accepted extension is served as (what it must hold: weibao.kit.filetypes).
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "doc": "application/msword",
@@ -318,23 +335,6 @@ CONTENT_TYPES = {
     "gif": "image/gif",
     "webp": "image/webp",
 }
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .doc, .xls, .ppt, WPS .wps/.et
-ZIP = b"PK\x03\x04"
-SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "gif": (b"GIF87a", b"GIF89a"),
-    "doc": (OLE2,),
-    "xls": (OLE2,),
-    "ppt": (OLE2,),
-    "wps": (OLE2, ZIP),
-    "et": (OLE2, ZIP),
-}
-OFFICE_ZIP = frozenset({"docx", "xlsx", "pptx", "ofd"})
-TEXT = frozenset({"txt", "csv"})
-TEXT_SAMPLE_BYTES = 65536
 NAME_MAX = 200
 # Characters Windows refuses in file names; users save downloads on Windows desktops.
 _UNSAFE_NAME_CHARS = re.compile(r'[<>:"|?*]')
@@ -368,44 +368,12 @@ def _file_error(message: str, code: str, **params: Any) -> ValidationError:
     return ValidationError({"file": [ValidationError(message, code=code, params=params)]})
 
 
-def _content_matches(ext: str, handle: IO[bytes]) -> bool:
-    """Whether the bytes look like the extension claims (magic numbers, zip directory, text)."""
-    handle.seek(0)
-    head = handle.read(TEXT_SAMPLE_BYTES if ext in TEXT else 16)
-    handle.seek(0)
-    if ext in SIGNATURES:
-        return head.startswith(SIGNATURES[ext])
-    if ext == "webp":
-        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    if ext in OFFICE_ZIP:
-        if not head.startswith(ZIP):
-            return False
-        try:
-            with zipfile.ZipFile(handle) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return False
-        finally:
-            handle.seek(0)
-        return "[Content_Types].xml" in names or "OFD.xml" in names
-    if ext in TEXT:
-        if b"\x00" in head:
-            return False
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-            except UnicodeDecodeError:
-                continue
-            return True
-        return False
-    # An extension added in settings that no rule here knows: refuse rather than trust it.
-    logger.warning("no content check for .%s files; add one in weibao.core.services", ext)
-    return False
-
-
-def validate_upload(upload: UploadedFile) -> str:
+def validate_upload(upload: UploadedFile, *, accept: Iterable[str] = ()) -> str:
     """Check an upload's size, extension and content; returns its sanitised name.
 
+    `accept`: the extensions or kinds (weibao.kit.filetypes.KINDS: "image", "document",
+    "spreadsheet", "presentation") the field takes; by default every ATTACHMENT_EXTENSIONS.
+    The content must be what the extension claims, and the size within its kind's limit.
     Raises ValidationError keyed "file" (forms show it under the field). Call it from a form's
     clean_<field>() to show the error before anything is stored.
     """
@@ -413,16 +381,10 @@ def validate_upload(upload: UploadedFile) -> str:
     size = upload.size or 0
     if size == 0:
         raise _file_error(_("The file is empty."), "empty")
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if size > limit:
-        raise _file_error(
-            _("The file is too large: %(size)s; the limit is %(limit)s."),
-            "too_large",
-            size=filesizeformat(size),
-            limit=filesizeformat(limit),
-        )
     ext = extension_of(name)
-    allowed = settings.ATTACHMENT_EXTENSIONS
+    allowed = [
+        e for e in settings.ATTACHMENT_EXTENSIONS if not accept or e in filetypes.extensions(accept)
+    ]
     if ext not in allowed:
         raise _file_error(
             _("Files of this type (%(ext)s) are not accepted. Accepted types: %(allowed)s."),
@@ -430,7 +392,15 @@ def validate_upload(upload: UploadedFile) -> str:
             ext=f".{ext}" if ext else _("no extension"),
             allowed=", ".join(allowed),
         )
-    if not _content_matches(ext, upload):
+    limit = filetypes.max_bytes(ext)
+    if size > limit:
+        raise _file_error(
+            _("The file is too large: %(size)s; the limit is %(limit)s."),
+            "too_large",
+            size=filesizeformat(size),
+            limit=filesizeformat(limit),
+        )
+    if not filetypes.content_matches(ext, upload):
         raise _file_error(
             _("The file's content is not a .%(ext)s file. Save it again in that format."),
             "content",
@@ -535,6 +505,16 @@ def attachment_open(*, actor: User, attachment: Attachment) -> IO[bytes]:
     """The attachment's file, open for reading; the download is on the record.
     OSError when the stored file is missing."""
     require_perm(actor, "core.download_attachment", attachment)
+    if attachment.is_expired:
+        raise AttachmentExpired(attachment)
+    if attachment.downloads_left is not None:
+        # Counted down in the database, so two clicks at once cannot both take the last one.
+        taken = Attachment.objects.filter(pk=attachment.pk, downloads_left__gt=0).update(
+            downloads_left=F("downloads_left") - 1
+        )
+        if not taken:
+            raise AttachmentExpired(attachment)
+        attachment.downloads_left -= 1
     handle = attachment.file.open("rb")
     owner_type = attachment.owner_type
     record(
@@ -546,8 +526,127 @@ def attachment_open(*, actor: User, attachment: Attachment) -> IO[bytes]:
         owner=f"{owner_type.app_label}.{owner_type.model}:{attachment.owner_id}"
         if owner_type
         else "",
+        **(
+            {"downloads_left": str(attachment.downloads_left)}
+            if attachment.downloads_left is not None
+            else {}
+        ),
     )
+    if attachment.downloads_left == 0:
+        # The last download: the stored file goes now (the open handle still reads it).
+        _delete_stored(attachment)
     return handle
+
+
+class AttachmentExpired(Exception):
+    """An export past its time or its downloads: its file is no longer served."""
+
+    def __init__(self, attachment: Attachment) -> None:
+        super().__init__(attachment.name)
+        self.attachment = attachment
+
+
+def _delete_stored(attachment: Attachment) -> None:
+    try:
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+    except OSError:
+        logger.exception("could not delete the expired file of attachment %s", attachment.pk)
+
+
+# Exports: password-protected, expiring files -------------------------------------------------
+
+# Letters and digits that cannot be mistaken for each other when read off a screen.
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105
+PASSWORD_LENGTH = 12
+
+
+def export_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+@transaction.atomic
+def export_store(
+    *,
+    actor: User,
+    name: str,
+    content: bytes,
+    content_type: str,
+    owner: models.Model | None = None,
+    protect: bool = False,
+) -> tuple[Attachment, str]:
+    """Store an export that carries personal data: it expires after settings.EXPORT_DOWNLOADS
+    downloads [1] or settings.EXPORT_EXPIRY_DAYS days [7], whichever comes first, and with
+    `protect` an .xlsx is encrypted with a new password. Returns (the file, the password or "").
+
+    Show the password to the user once and keep it nowhere in plain text; every download is
+    audited (attachment_open)."""
+    password = ""
+    if protect:
+        from weibao.kit.spreadsheets import encrypt_xlsx
+
+        password = export_password()
+        content = encrypt_xlsx(content, password)
+    attachment = attachment_store_bytes(
+        actor=actor, name=name, content=content, content_type=content_type, owner=owner
+    )
+    attachment.expires_at = timezone.now() + timedelta(days=settings.EXPORT_EXPIRY_DAYS)
+    attachment.downloads_left = settings.EXPORT_DOWNLOADS or None
+    attachment.save(update_fields=["expires_at", "downloads_left"])
+    record(
+        AuditEvent.Action.UPDATE,
+        actor=actor,
+        target=attachment,
+        target_repr=attachment.name,
+        protected=protect,
+        expires_at=attachment.expires_at.isoformat(),
+        downloads=attachment.downloads_left,
+    )
+    return attachment, password
+
+
+def job_password_keep(*, job: Job, password: str) -> None:
+    """Keep a protected result's password (encrypted) until the job page shows it once."""
+    from weibao.kit import crypto
+
+    Job.objects.filter(pk=job.pk).update(secret=crypto.encrypt(password))
+    job.secret = crypto.encrypt(password) if password else ""
+
+
+def job_password_take(*, actor: User, job: Job) -> str:
+    """The password of the job's protected result, once: it is erased as it is read, and the
+    reading is audited. "" when there is none (or it was shown already)."""
+    from weibao.kit import crypto
+
+    if not job.secret or job.status != Job.Status.DONE or job.started_by_id != actor.pk:
+        return ""
+    with transaction.atomic():
+        taken = Job.objects.filter(pk=job.pk).exclude(secret="").update(secret="")
+        if not taken:
+            return ""
+        record(
+            AuditEvent.Action.REVEAL,
+            actor=actor,
+            target=job,
+            target_repr=job.title,
+            field="export_password",
+        )
+    password = crypto.decrypt(job.secret)
+    job.secret = ""
+    return password
+
+
+def exports_expire() -> int:
+    """Delete the stored files of exports past their time; returns how many. Safe to run twice:
+    the row stays (the audit log points at it), marked with no downloads left."""
+    expired = Attachment.objects.filter(expires_at__lte=timezone.now()).exclude(downloads_left=0)
+    count = 0
+    for attachment in expired:
+        _delete_stored(attachment)
+        attachment.downloads_left = 0
+        attachment.save(update_fields=["downloads_left"])
+        count += 1
+    return count
 
 
 def _owner_label(owner: models.Model | None) -> str:
@@ -558,10 +657,13 @@ def _owner_label(owner: models.Model | None) -> str:
 
 
 @transaction.atomic
-def job_start(*, actor: User, kind: str, title: str, params: dict[str, Any] | None = None) -> Job:
+def job_start(
+    *, actor: User, kind: str, title: str, params: dict[str, Any] | None = None, link: str = ""
+) -> Job:
     """Create a job of a registered kind and hand it to the worker once the caller commits.
 
     `params` must be JSON (ids and strings, not model instances); the handler reads them.
+    `link` is the path where the job's work shows (its page links there when it is done).
     """
     from weibao.core import jobs
 
@@ -576,7 +678,9 @@ def job_start(*, actor: User, kind: str, title: str, params: dict[str, Any] | No
         raise ValidationError(
             {"params": [_("The job's parameters are not plain data: %(error)s") % {"error": error}]}
         ) from error
-    job = Job(kind=kind, title=title[:200], params=params, started_by=actor)
+    if link and not link.startswith("/"):
+        raise ValidationError({"link": [_("A job links only to a page of this site.")]})
+    job = Job(kind=kind, title=title[:200], params=params, started_by=actor, link=link)
     job.full_clean(exclude=["params"])
     job.save()
     record(AuditEvent.Action.CREATE, actor=actor, target=job, target_repr=job.title, kind=kind)

@@ -5,9 +5,11 @@ Tasks take plain JSON arguments (ids as int or str), because the queue stores th
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_tasks import task
 
-from weibao.core import jobs, schedule, services
+from weibao.audit import tasks as audit_tasks
+from weibao.core import jobs, ratelimit, schedule, services
 
 
 @task()
@@ -47,3 +49,21 @@ def notifications_prune() -> str:
 def webhook_retry_stale() -> str:
     """Queue again group-robot messages left pending while the worker was down."""
     return f"{services.webhook_retry_stale()} webhook deliveries queued again"
+
+
+@schedule.scheduled("ratelimit_prune", hour=3, minute=20)
+def ratelimit_prune() -> str:
+    """Delete rate-limit counts older than the longest window."""
+    return f"{ratelimit.prune()} rate-limit counts deleted"
+
+
+# The audit chains' signed checkpoint (audit sits below core, so its job is registered here).
+schedule.scheduled("audit_checkpoint", every_minutes=settings.AUDIT_CHECKPOINT_MINUTES)(
+    audit_tasks.audit_checkpoint
+)
+
+
+@schedule.scheduled("exports_expire", hour=3, minute=30)
+def exports_expire() -> str:
+    """Delete the files of exports past their time (settings.EXPORT_EXPIRY_DAYS)."""
+    return f"{services.exports_expire()} expired export files deleted"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,8 +21,10 @@ from weibao.core import services
 from weibao.core.access import access_attachment, access_job, access_notification
 from weibao.core.contract import contracts
 from weibao.core.models import Notification
+from weibao.core.workbench import workbench
 from weibao.kit.pages import paginate, render_list
 from weibao.kit.pickers import LIMIT, Picker, by_name
+from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context = {
         "scope": user.scope,
-        "waiting": services.waiting_for(user),
+        "bench": workbench(user),
         "notifications": Notification.objects.for_user(user).unread()[:5],
     }
     return render(request, "core/home.html", context)
@@ -74,6 +77,9 @@ def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     attachment = access_attachment(request.user, pk)
     try:
         handle = services.attachment_open(actor=request.user, attachment=attachment)
+    except services.AttachmentExpired:
+        context = {"attachment": attachment, "days": settings.EXPORT_EXPIRY_DAYS}
+        return render(request, "core/attachment_expired.html", context, status=410)
     except OSError as error:
         logger.error("attachment %s is missing from storage: %s", attachment.pk, error)
         raise Http404 from error
@@ -88,13 +94,30 @@ def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return response
 
 
+def export_ready(
+    request: AuthedRequest, *, name: str, content: bytes, content_type: str = XLSX_CONTENT_TYPE
+) -> HttpResponse:
+    """An export of personal data made in the request, protected: the file is encrypted with a
+    new password, stored to expire (core.services.export_store), and this page shows the
+    password once with the link to download it. For a view to return instead of the file."""
+    attachment, password = services.export_store(
+        actor=request.user, name=name, content=content, content_type=content_type, protect=True
+    )
+    context = {"attachment": attachment, "password": password}
+    response = render(request, "core/export_ready.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 def job_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     job = access_job(request.user, pk)
+    # A protected result's password, shown this once (whether the page or its poll sees it).
+    context = {"job": job, "password": services.job_password_take(actor=request.user, job=job)}
     if getattr(request, "htmx", False):
         passive(request)  # the bar polls every second: no session write, no renewal
-        return render(request, "includes/progress.html", {"job": job})
-    return render(request, "core/job_detail.html", {"job": job})
+        return render(request, "includes/progress.html", context)
+    return render(request, "core/job_detail.html", context)
 
 
 def _pickers() -> dict[str, Picker]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from weibao.audit.forms import AUDIT_UNIT_PICKER
-from weibao.core.contract import AppContract, Group, MenuEntry
+from weibao.core.contract import AppContract, Group, MenuEntry, Protected
 from weibao.core.pickers import DIVISION_PICKER, UNIT_PICKER
 
 APP = AppContract(
@@ -21,4 +21,5 @@ APP = AppContract(
     policy="weibao.core.policy",
     tasks=["weibao.core.tasks"],
     pickers=[UNIT_PICKER, DIVISION_PICKER, AUDIT_UNIT_PICKER],
+    protected=[Protected("core.Job", encrypted=["secret"])],
 )

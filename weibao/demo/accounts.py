@@ -101,6 +101,18 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "township map",
     ),
     DemoAccount(
+        "culture", Role.CASE_WORKER, "乐安县文化广电新闻出版旅游局", "江科长",
+        "县文广新旅局工作人员：监管网吧、歌舞娱乐等校园周边场所，牵头专项检查",
+        "Culture and tourism bureau staff: supervises internet cafés and entertainment venues "
+        "near schools, leads the inspection campaigns",
+    ),
+    DemoAccount(
+        "market", Role.CASE_WORKER, "乐安县市场监督管理局", "邱所长",
+        "县市场监管局工作人员：监管校园周边烟酒、彩票、文具和食品店",
+        "Market-regulation bureau staff: supervises the tobacco, alcohol, lottery, stationery and "
+        "food shops near schools",
+    ),
+    DemoAccount(
         "civil_affairs", Role.CASE_WORKER, "乐安县民政局", "钟科长",
         "县民政局工作人员：接收转介（救助、监护）",
         "Civil-affairs bureau staff: receives referrals (relief, guardianship)",

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from weibao.accounts.models import User
-from weibao.drowning.models import Custodian, HazardousWater, Incident, Patrol, Rectification
+from weibao.drowning.models import (
+    Assignment,
+    Custodian,
+    HazardousWater,
+    Incident,
+    ParentLetter,
+    Patrol,
+    Rectification,
+    SignInspection,
+)
 from weibao.kit.access import fetch
 
 
@@ -36,3 +45,24 @@ def access_incident(user: User, pk: Any, *, for_update: bool = False) -> Inciden
         "person", "water__village", "division", "review__last_patrol"
     )
     return fetch(incidents, pk, user=user, for_update=for_update)
+
+
+def access_letter(user: User, pk: Any, *, for_update: bool = False) -> ParentLetter:
+    letters = ParentLetter.objects.for_user(user).select_related(
+        "school__organisation__division__parent"
+    )
+    return fetch(letters, pk, user=user, for_update=for_update)
+
+
+def access_assignment(user: User, pk: Any, *, for_update: bool = False) -> Assignment:
+    assignments = Assignment.objects.for_user(user).select_related(
+        "child__school", "assignee__organisation"
+    )
+    return fetch(assignments, pk, user=user, for_update=for_update)
+
+
+def access_sign_inspection(user: User, pk: Any, *, for_update: bool = False) -> SignInspection:
+    inspections = SignInspection.objects.for_user(user).select_related(
+        "school__organisation__division", "recorded_by"
+    )
+    return fetch(inspections, pk, user=user, for_update=for_update)

@@ -1,11 +1,12 @@
 """The drowning-prevention API: waters (read), patrols (read, and create: a future field app
-posts them), incidents (read). The same policy as the pages; writes go through the services."""
+posts them), incidents, letters to parents (with their receipt counts) and named
+responsibilities (read). The same policy as the pages; writes go through the services."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from rest_framework.routers import BaseRouter
 from weibao.core.api import RulesPermission, user_of
 from weibao.drowning import services
 from weibao.drowning.access import access_water
-from weibao.drowning.models import HazardousWater, Incident, Patrol
+from weibao.drowning.models import Assignment, HazardousWater, Incident, ParentLetter, Patrol
 
 
 class WaterSerializer(serializers.ModelSerializer):
@@ -111,8 +112,69 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Incident.objects.for_user(user_of(self.request)).select_related("person", "division")
 
 
+class LetterSerializer(serializers.ModelSerializer):
+    season = serializers.CharField(read_only=True)
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    receipts = serializers.IntegerField(source="receipt_count", read_only=True)
+
+    class Meta:
+        model = ParentLetter
+        fields = ["id", "school", "school_name", "year", "season", "issued_on", "receipts",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Letters to parents the caller may see, with how many receipts came back."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "drowning.view_letters"
+    serializer_class = LetterSerializer
+    filterset_fields = ["year", "season", "school"]
+
+    def get_queryset(self) -> QuerySet[ParentLetter]:
+        return (
+            ParentLetter.objects.for_user(user_of(self.request))
+            .select_related("school__organisation")
+            .annotate(receipt_count=Count("receipts"))
+            .order_by("-year", "pk")
+        )
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    season = serializers.CharField(read_only=True)
+    child_name = serializers.CharField(source="child.masked_name", read_only=True)
+    assignee_name = serializers.CharField(source="assignee.full_name", read_only=True)
+    last_contact = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "child", "child_name", "assignee", "assignee_name", "year", "season",
+                  "assigned_on", "last_contact"]  # fmt: skip
+        read_only_fields = fields
+
+
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Named responsibilities the caller may see (the child's name masked)."""
+
+    permission_classes = [RulesPermission]
+    permission_required = "drowning.view_assignments"
+    serializer_class = AssignmentSerializer
+    filterset_fields = ["year", "season", "assignee"]
+
+    def get_queryset(self) -> QuerySet[Assignment]:
+        return (
+            Assignment.objects.for_user(user_of(self.request))
+            .select_related("child", "assignee")
+            .annotate(last_contact=Max("contacts__contacted_on"))
+            .order_by("-year", "pk")
+        )
+
+
 def register(router: BaseRouter) -> None:
     """Add this app's viewsets to the API router."""
     router.register("drowning/waters", WaterViewSet, basename="drowning-water")
     router.register("drowning/patrols", PatrolViewSet, basename="drowning-patrol")
     router.register("drowning/incidents", IncidentViewSet, basename="drowning-incident")
+    router.register("drowning/letters", LetterViewSet, basename="drowning-letter")
+    router.register("drowning/assignments", AssignmentViewSet, basename="drowning-assignment")

@@ -4,6 +4,12 @@ the last summer before it) with the gaps they found and the rectifications those
 closed, some overdue), the routine patrols of the weeks before `as_of` (a quarter of the waters
 left behind, so the overdue-patrol list shows real gaps), incidents from 2017 to `as_of`'s year
 whose yearly count falls, a few deaths with their reviews, and a made-up map of the townships.
+Then the parents' side, for that summer: most schools' letters to parents with part of the
+receipts back, named teachers and officials (accounts without a password) to whom most children
+aged 3-15 and the left-behind children are assigned, with contacts (some children left without
+anyone, some assignees silent). Then that summer's sign inspections: most schools with waters
+near them reported one, with a few gaps, each opening a rectification for the township. Each
+part does nothing once its records exist.
 
 Written in bulk (the services' checks hold by construction: every point lies in the county's
 box, every date on or before `as_of`), with one audit event; deterministic from `seed`;
@@ -24,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weibao.accounts.models import Division, Organisation, User
+from weibao.accounts.models import Division, Organisation, Role, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.demo import names
@@ -33,18 +39,30 @@ from weibao.drowning.models import (
     CATCHMENT_METRES,
     EQUIPMENT_FIELDS,
     RECTIFICATION_DAYS,
+    Assignment,
     Catchment,
+    Contact,
     Custodian,
     EquipmentState,
     HazardousWater,
     Incident,
+    LetterReceipt,
+    ParentLetter,
     Patrol,
     Rectification,
+    Season,
+    SignInspection,
+    SignInspectionItem,
     TownshipMap,
 )
 from weibao.drowning.plans import Frequencies, is_peak
 from weibao.drowning.services import county_box, review_start, school_points
-from weibao.kit import geo
+from weibao.drowning.services.assignments import to_be_assigned
+from weibao.drowning.services.patrols import open_rectifications
+from weibao.drowning.services.signs import mark_gaps
+from weibao.kit import bulk, geo
+from weibao.people.models import Person
+from weibao.schools.models import School
 
 WATERS = 320  # at scale 1
 MIN_WATERS = 60
@@ -125,6 +143,12 @@ def summer_of(as_of: date) -> tuple[date, date]:
 
 def seed(*, seed: int, scale: float, as_of: date, progress: Progress) -> None:
     """Add the drowning-prevention records to the demo county (idempotent, deterministic)."""
+    _seed_waters(seed=seed, scale=scale, as_of=as_of, progress=progress)
+    _seed_parents(seed=seed, as_of=as_of, progress=progress)
+    _seed_sign_inspections(seed=seed, as_of=as_of, progress=progress)
+
+
+def _seed_waters(*, seed: int, scale: float, as_of: date, progress: Progress) -> None:
     if HazardousWater.objects.exists():
         return
     villages = list(
@@ -522,3 +546,236 @@ def _township_map(
         uploaded_by=actor,
     )
     return len(features)
+
+
+# Letters to parents and named responsibility -----------------------------------------------------
+
+LETTER_SHARE = 0.9  # of open schools, issued the summer's letter
+RECEIPT_SHARES = (0.45, 0.98)  # of a school's pupils, receipts back (a range, per school)
+ASSIGNED_SHARE = 0.88  # of the children to be assigned
+SILENT_SHARE = 0.15  # of assignees, no contact logged
+TEACHERS_PER_SCHOOL = 2
+OFFICIALS_PER_TOWNSHIP = 3
+WAYS = [way for way, _label in Contact.Way.choices]
+CONTACT_NOTES = ("提醒家长落实“四知”", "讲解防溺水“六不”", "电话询问假期安排", "入户走访")
+
+
+def _seed_parents(*, seed: int, as_of: date, progress: Progress) -> None:
+    """Letters with partial receipts, assignments with contacts (idempotent)."""
+    if ParentLetter.objects.exists() or Assignment.objects.exists():
+        return
+    schools = list(
+        School.objects.open()
+        .select_related("organisation__division")
+        .order_by("organisation__division__code", "pk")
+    )
+    if not schools:
+        return
+    rng = random.Random(f"{seed}:drowning-parents")
+    year = summer_of(as_of)[0].year
+    with transaction.atomic():
+        letters, receipts = _letters(rng, schools, year, as_of)
+        progress(_("letters to parents: %(n)d, receipts: %(receipts)d")
+                 % {"n": letters, "receipts": receipts})  # fmt: skip
+        assignees = _assignees(rng, schools)
+        assigned, contacts = _assignments(rng, assignees, year, as_of)
+        progress(_("named responsibilities: %(n)d, contacts: %(contacts)d")
+                 % {"n": assigned, "contacts": contacts})  # fmt: skip
+        record(
+            AuditEvent.Action.CREATE,
+            username=AUDIT_USERNAME,
+            target_repr=_("Demo letters to parents and named responsibilities"),
+            seed=seed,
+            letters=letters,
+            receipts=receipts,
+            assignments=assigned,
+            contacts=contacts,
+        )
+
+
+def _letters(rng: random.Random, schools: list[School], year: int, as_of: date) -> tuple[int, int]:
+    issued_on = min(date(year, 6, 20), as_of)
+    chosen = [school for school in schools if rng.random() < LETTER_SHARE]
+    ParentLetter.objects.bulk_create(
+        [
+            ParentLetter(school=school, year=year, season=Season.SUMMER, issued_on=issued_on)
+            for school in chosen
+        ]
+    )
+    letters = dict(
+        ParentLetter.objects.filter(year=year, season=Season.SUMMER).values_list(
+            "school__organisation_id", "pk"
+        )
+    )
+    pupils: dict[int, list[int]] = defaultdict(list)
+    for pk, school_id in (
+        Person.objects.filter(school_id__in=letters).order_by("pk").values_list("pk", "school_id")
+    ):
+        pupils[school_id].append(pk)
+    last = max(issued_on, min(date(year, 7, 10), as_of))
+    span = (last - issued_on).days
+    rows = []
+    for school_id, letter_pk in sorted(letters.items()):
+        share = rng.uniform(*RECEIPT_SHARES)
+        for pupil in pupils.get(school_id, []):
+            if rng.random() < share:
+                received = issued_on + timedelta(days=rng.randint(0, span))
+                rows.append((letter_pk, pupil, received, LetterReceipt.Via.CLASS_LIST))
+    receipts = bulk.insert_rows(LetterReceipt, ["letter", "pupil", "received_on", "via"], rows)
+    return len(letters), receipts
+
+
+def _assignees(rng: random.Random, schools: list[School]) -> dict[str, list[int]]:
+    """Named teachers at each school and officials at each township government: accounts
+    without a password (they do not sign in to the demo). Keyed by school unit or township
+    code; the demo's own school, township and education users are among them."""
+    townships = list(
+        Organisation.objects.filter(kind=Organisation.Kind.TOWNSHIP, is_active=True)
+        .select_related("division")
+        .order_by("division__code", "pk")
+    )
+    new: list[User] = []
+    for school in schools:
+        for i in range(TEACHERS_PER_SCHOOL):
+            new.append(_named(rng, f"demo_teacher_{school.organisation_id}_{i}",
+                              school.organisation))  # fmt: skip
+    for township in townships:
+        for i in range(OFFICIALS_PER_TOWNSHIP):
+            new.append(_named(rng, f"demo_official_{township.pk}_{i}", township))
+    User.objects.bulk_create(new, ignore_conflicts=True)
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    kinds = Organisation.SCHOOL_KINDS | {Organisation.Kind.TOWNSHIP}
+    for pk, unit_id, kind, code in (
+        User.objects.filter(is_active=True, organisation__kind__in=kinds)
+        .exclude(role__in=(Role.SYSADMIN, Role.AUDITOR, Role.READ_ONLY))
+        .order_by("pk")
+        .values_list("pk", "organisation_id", "organisation__kind", "organisation__division__code")
+    ):
+        key = f"school:{unit_id}" if kind in Organisation.SCHOOL_KINDS else f"town:{code[:9]}"
+        by_unit[key].append(pk)
+    return by_unit
+
+
+def _named(rng: random.Random, username: str, unit: Organisation) -> User:
+    user = User(username=username, full_name=_name(rng), organisation=unit,
+                role=Role.CASE_WORKER)  # fmt: skip
+    user.set_unusable_password()
+    return user
+
+
+def _assignments(
+    rng: random.Random, assignees: dict[str, list[int]], year: int, as_of: date
+) -> tuple[int, int]:
+    """Most children to be assigned, each to a teacher of their school or an official of their
+    township; contacts for most assignees, none for some."""
+    on = min(date(year, 7, 1), as_of)
+    assigned_on = min(date(year, 6, 20), as_of)
+    children = to_be_assigned(Person.objects.all(), on).order_by("pk")
+    rows = []
+    for pk, school_id, code in children.values_list("pk", "school_id", "division__code"):
+        if rng.random() >= ASSIGNED_SHARE:
+            continue
+        pool = assignees.get(f"school:{school_id}") or assignees.get(f"town:{(code or '')[:9]}")
+        if pool:
+            rows.append((pk, rng.choice(pool), year, Season.SUMMER, assigned_on))
+    count = bulk.insert_rows(
+        Assignment, ["child", "assignee", "year", "season", "assigned_on"], rows
+    )
+    everyone = sorted({row[1] for row in rows})
+    silent = set(rng.sample(everyone, round(len(everyone) * SILENT_SHARE))) if everyone else set()
+    last = max(assigned_on, min(date(year, 8, 31), as_of - timedelta(days=1)))
+    span = (last - assigned_on).days
+    contacts = []
+    for pk, assignee in (
+        Assignment.objects.filter(year=year, season=Season.SUMMER)
+        .order_by("pk")
+        .values_list("pk", "assignee_id")
+    ):
+        if assignee in silent:
+            continue
+        for _i in range(rng.choice((0, 1, 1, 2, 3))):
+            day = assigned_on + timedelta(days=rng.randint(0, span))
+            contacts.append((pk, day, rng.choice(WAYS), rng.choice(CONTACT_NOTES)))
+    made = bulk.insert_rows(Contact, ["assignment", "contacted_on", "way", "note"], contacts)
+    return count, made
+
+
+# The schools' summer sign inspections ---------------------------------------------------------
+
+INSPECTED_SHARE = 0.7  # of the schools with waters near them
+SIGN_GAP_CHANCE = 0.06  # an item found missing or damaged by a school
+INSPECTORS = ("安全办", "政教处", "德育处")
+
+
+def _seed_sign_inspections(*, seed: int, as_of: date, progress: Progress) -> None:
+    """The summer's reported sign inspections with their gaps (idempotent)."""
+    if SignInspection.objects.exists():
+        return
+    first, last = summer_of(as_of)
+    if last < first:
+        return
+    by_school: dict[int, list[HazardousWater]] = defaultdict(list)
+    for catchment in (
+        Catchment.objects.filter(school__closed_on__isnull=True)
+        .select_related("water__village__parent")
+        .order_by("school_id", "distance_m", "water_id")
+    ):
+        by_school[catchment.school_id].append(catchment.water)
+    schools = School.objects.filter(pk__in=by_school).order_by("pk")
+    rng = random.Random(f"{seed}:drowning-signs")
+    chosen = [school for school in schools if rng.random() < INSPECTED_SHARE]
+    if not chosen:
+        return
+    with transaction.atomic():
+        inspections = []
+        for school in chosen:
+            day = first + timedelta(days=rng.randint(0, (last - first).days))
+            inspections.append(
+                SignInspection(
+                    school=school,
+                    year=first.year,
+                    season=Season.SUMMER,
+                    inspected_on=day,
+                    inspected_by=f"{rng.choice(INSPECTORS)} {_name(rng)}",
+                    submitted_at=_aware(day, 17, rng.randint(0, 59)),
+                    created_at=_aware(day, 16, 0),
+                )
+            )
+        SignInspection.objects.bulk_create(inspections)
+        saved = SignInspection.objects.filter(year=first.year, season=Season.SUMMER)
+        items, opened = [], 0
+        for inspection in saved.order_by("pk"):
+            for water in by_school[inspection.school_id]:
+                states = {
+                    name: (
+                        rng.choice((EquipmentState.MISSING, EquipmentState.DAMAGED))
+                        if rng.random() < SIGN_GAP_CHANCE
+                        else EquipmentState.OK
+                    )
+                    for name in EQUIPMENT_FIELDS.values()
+                }
+                items.append(SignInspectionItem(inspection=inspection, water=water, **states))
+                if (
+                    any(state != EquipmentState.OK for state in states.values())
+                    and water.village.parent
+                ):
+                    found = open_rectifications(
+                        water=water,
+                        states={item: states[name] for item, name in EQUIPMENT_FIELDS.items()},
+                        township=water.village.parent,
+                        day=timezone.localdate(inspection.submitted_at),
+                        sign_inspection=inspection,
+                    )
+                    mark_gaps(found)
+                    opened += len(found)
+        SignInspectionItem.objects.bulk_create(items)
+        progress(_("sign inspections: %(n)d, rectifications: %(items)d")
+                 % {"n": len(inspections), "items": opened})  # fmt: skip
+        record(
+            AuditEvent.Action.CREATE,
+            username=AUDIT_USERNAME,
+            target_repr=_("Demo sign inspections of schools"),
+            seed=seed,
+            inspections=len(inspections),
+            rectifications=opened,
+        )

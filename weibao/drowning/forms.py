@@ -13,21 +13,39 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, User
-from weibao.core.services import extension_of, validate_upload
+from weibao.core.imports import ImportForm as SharedImportForm
+from weibao.core.services import extension_of
 from weibao.drowning.models import (
+    EQUIPMENT_FIELDS,
+    Contact,
     Custodian,
+    Equipment,
     EquipmentState,
     HazardousWater,
     Incident,
+    Season,
     WaterQuerySet,
+    sees_all_school_letters,
 )
 from weibao.drowning.policy import keeps_county_waters
+from weibao.drowning.seasons import default_season
+from weibao.drowning.services.assignments import assignable_users
 from weibao.drowning.services.maps import MAX_MAP_BYTES
+from weibao.drowning.services.signs import MAX_NOTE, field_name
+from weibao.drowning.weibao_app import ASSIGNEE_PICKER
+from weibao.kit.forms import DATE_INPUT, DATETIME_INPUT
+from weibao.kit.forms import DATE_INPUT as TEXT_DATE_INPUT
+from weibao.kit.pickers import PickerWidget
 from weibao.people.models import Person
+from weibao.people.weibao_app import MINOR_PICKER
+from weibao.schools.models import School
+from weibao.schools.weibao_app import SCHOOL_PICKER
 
 ANY = [("", _("any"))]
 
@@ -52,7 +70,7 @@ def divisions_for(user: User, level: int) -> Any:
 
 
 class WaterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=50)
+    q = forms.CharField(label=pgettext_lazy("water", "Name"), required=False, max_length=50)
     township = DivisionChoiceField(
         label=_("Township"), queryset=Division.objects.townships(), required=False
     )
@@ -92,7 +110,7 @@ def _state_field(label: Any) -> forms.ChoiceField:  # a lazy label
 
 
 class WaterForm(forms.Form):
-    name = forms.CharField(label=capfirst(_("name")), max_length=100)
+    name = forms.CharField(label=capfirst(pgettext_lazy("water", "name")), max_length=100)
     kind = forms.ChoiceField(
         label=capfirst(_("kind of water")),
         choices=[("", "---------"), *HazardousWater.Kind.choices],
@@ -134,7 +152,7 @@ class WaterForm(forms.Form):
 
 
 class CustodianForm(forms.Form):
-    name = forms.CharField(label=capfirst(_("name")), max_length=50)
+    name = forms.CharField(label=capfirst(pgettext_lazy("person", "name")), max_length=50)
     phone = forms.CharField(label=capfirst(_("phone")), max_length=20)
     id_number = forms.CharField(
         label=_("ID number"),
@@ -172,12 +190,42 @@ class CustodianForm(forms.Form):
         self.fields["waters"].queryset = waters.select_related("village")  # type: ignore[attr-defined]
 
 
+# Patrol photos ----------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several files in one input; the service checks each (kind, size, content)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png", "capture": ""})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
+def _photos_help() -> str:
+    from weibao.drowning.services.patrols import MAX_PHOTOS, PHOTO_MAX_BYTES
+
+    return _("JPEG or PNG, at most %(n)d photos of %(limit)s each.") % {
+        "n": MAX_PHOTOS,
+        "limit": filesizeformat(PHOTO_MAX_BYTES),
+    }
+
+
 class PatrolForm(forms.Form):
     """The phone-sized patrol form: big radio buttons, few words."""
 
     patrolled_at = forms.DateTimeField(
         label=capfirst(_("time of patrol")),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DATETIME_INPUT,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
     patroller = forms.CharField(label=capfirst(_("patroller")), max_length=50)
@@ -191,6 +239,7 @@ class PatrolForm(forms.Form):
     notes = forms.CharField(
         label=capfirst(_("notes")), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    photos = PhotosField(label=_("Photos"), required=False, help_text=lazy(_photos_help, str)())
 
     def __init__(self, *args: Any, user: User, water: HazardousWater, **kw: Any) -> None:
         if not args and "initial" not in kw:
@@ -227,7 +276,7 @@ class IncidentForm(forms.Form):
     )
     occurred_at = forms.DateTimeField(
         label=capfirst(_("date and time")),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DATETIME_INPUT,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
     water_number = forms.IntegerField(
@@ -246,7 +295,9 @@ class IncidentForm(forms.Form):
         label=capfirst(_("circumstance")), choices=Incident.Circumstance.choices
     )
     activity = forms.ChoiceField(label=capfirst(_("activity")), choices=Incident.Activity.choices)
-    outcome = forms.ChoiceField(label=capfirst(_("outcome")), choices=Incident.Outcome.choices)
+    outcome = forms.ChoiceField(
+        label=capfirst(pgettext_lazy("incident", "outcome")), choices=Incident.Outcome.choices
+    )
     reported_by = forms.CharField(label=capfirst(_("reported by")), max_length=100)
     notes = forms.CharField(
         label=capfirst(_("notes")), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -282,20 +333,8 @@ class IncidentForm(forms.Form):
         return data
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file"), help_text=_("The filled-in template (.xlsx or .xls).")
-    )
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if extension_of(upload.name or "") not in ("xlsx", "xls"):
-            raise forms.ValidationError(_("Upload an Excel file (.xlsx or .xls)."))
-        try:
-            validate_upload(upload)
-        except forms.ValidationError as error:
-            raise forms.ValidationError(error.message_dict["file"]) from error
-        return upload
+# The import form is the shared one (weibao.core.imports).
+ImportForm = SharedImportForm
 
 
 def _days_field(label: Any) -> forms.IntegerField:
@@ -377,3 +416,168 @@ class MapUploadForm(forms.Form):
                 % {"limit": filesizeformat(MAX_MAP_BYTES)}
             )
         return upload
+
+
+# Letters to parents ------------------------------------------------------------------------------
+
+
+class SeasonFilterForm(forms.Form):
+    """The year and season a list shows (this year's summer by default)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    season = forms.ChoiceField(label=_("Season"), choices=Season.choices, required=False)
+
+    def season_of(self, today: Any) -> tuple[int, str]:
+        year, season = default_season(today)
+        if self.is_bound and self.is_valid():
+            year = self.cleaned_data["year"] or year
+            season = self.cleaned_data["season"] or season
+        return year, season
+
+
+class LetterForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), widget=PickerWidget(SCHOOL_PICKER)
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    season = forms.ChoiceField(label=_("Season"), choices=Season.choices)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE_INPUT)
+    note = forms.CharField(
+        label=_("The school's own words"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: a paragraph added to the letter, such as the school's phone."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        schools = School.objects.open().select_related("organisation__division")
+        if not sees_all_school_letters(user):
+            schools = schools.filter(organisation_id__in=user.scope.org_ids)
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        if not sees_all_school_letters(user) and not self.is_bound:
+            own = schools.filter(organisation_id=user.organisation_id).first()
+            if own is not None:
+                self.initial.setdefault("school", own.pk)
+
+
+class ReceiptListForm(forms.Form):
+    """The class list's filters."""
+
+    grade = forms.CharField(label=_("Grade"), max_length=20, required=False)
+    class_name = forms.CharField(label=_("Class"), max_length=20, required=False)
+
+
+class ReceiptsForm(forms.Form):
+    """The class list's save: the pupils shown, those ticked, the date."""
+
+    received_on = forms.DateField(label=_("Receipts came back on"), widget=DATE_INPUT)
+    shown = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    received = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args: Any, pupils: list[int], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        choices = [(pk, pk) for pk in pupils]
+        self.fields["shown"].choices = choices  # type: ignore[attr-defined]
+        self.fields["received"].choices = choices  # type: ignore[attr-defined]
+
+
+class ReceiptImportForm(ImportForm):
+    file = forms.FileField(
+        label=_("Excel file"),
+        help_text=_("The filled-in template: a row per pupil whose receipt came back."),
+    )
+
+
+# Named responsibility ----------------------------------------------------------------------------
+
+
+class AssignmentForm(forms.Form):
+    child = forms.ModelChoiceField(
+        label=_("Child"), queryset=Person.objects.none(), widget=PickerWidget(MINOR_PICKER)
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Responsible official or teacher"),
+        queryset=User.objects.none(),
+        widget=PickerWidget(ASSIGNEE_PICKER),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    season = forms.ChoiceField(label=_("Season"), choices=Season.choices)
+
+    def __init__(self, *args: Any, user: User, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        children = Person.objects.for_user(user).minors().select_related("school")
+        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = assignable_users(user)  # type: ignore[attr-defined]
+
+
+class ContactForm(forms.Form):
+    contacted_on = forms.DateField(label=_("Date of contact"), widget=DATE_INPUT)
+    way = forms.ChoiceField(label=_("Way"), choices=Contact.Way.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssignmentFilterForm(SeasonFilterForm):
+    mine = forms.BooleanField(label=_("Only the children in my care"), required=False)
+
+
+# The schools' summer sign inspection ------------------------------------------------------------
+
+
+class SignInspectionForm(forms.Form):
+    """The phone-sized inspection form: the header, then each water of the page with big radio
+    buttons for the four ones and a short note."""
+
+    year = forms.IntegerField(label=_("Summer of"), min_value=2000, max_value=2100)
+    inspected_on = forms.DateField(label=capfirst(_("inspected on")), widget=TEXT_DATE_INPUT)
+    inspected_by = forms.CharField(
+        label=capfirst(_("inspected by")),
+        max_length=100,
+        help_text=_("The teachers or staff who went, by name."),
+    )
+    notes = forms.CharField(
+        label=capfirst(_("notes")),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, waters: list[HazardousWater], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.waters = waters
+        for water in waters:
+            for item, label in Equipment.choices:
+                name = EQUIPMENT_FIELDS[item]
+                self.fields[field_name(water.pk, name)] = _state_field(capfirst(label))
+            self.fields[field_name(water.pk, "note")] = forms.CharField(
+                label=capfirst(_("note")), required=False, max_length=MAX_NOTE
+            )
+
+    def header_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("year", "inspected_on", "inspected_by", "notes")]
+
+    def water_fields(self, water: HazardousWater) -> list[forms.BoundField]:
+        names = ("sign_state", "pole_state", "rope_state", "ring_state", "note")
+        return [self[field_name(water.pk, name)] for name in names]
+
+    def items(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {
+                "water": water.pk,
+                **{
+                    name: data.get(field_name(water.pk, name))
+                    for name in ("sign_state", "pole_state", "rope_state", "ring_state", "note")
+                },
+            }
+            for water in self.waters
+        ]
+
+
+class SignCoverageFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Summer of"), min_value=2000, max_value=2100, required=False)
+    missing = forms.BooleanField(label=_("Not inspected only"), required=False)
+    name = forms.CharField(label=_("School name contains"), max_length=50, required=False)

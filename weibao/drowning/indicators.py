@@ -8,20 +8,28 @@ registered before the period's end).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from weibao.accounts.models import Division
-from weibao.core.contract import Period
+from weibao.core.contract import Period, percent
 from weibao.drowning.models import (
+    Assignment,
     Custodian,
     HazardousWater,
     Incident,
     IncidentQuerySet,
+    LetterReceipt,
+    ParentLetter,
     Patrol,
+    SignInspection,
     WaterQuerySet,
 )
+from weibao.drowning.services.assignments import to_be_assigned
+from weibao.people.models import Person
+from weibao.schools.models import School
 
 
 def _within(division: Division | None, path: str) -> Q:
@@ -80,3 +88,55 @@ def patrols_held(*, division: Division | None, period: Period) -> int:
         patrolled_at__date__gte=period.start,
         patrolled_at__date__lt=period.end,
     ).count()
+
+
+def letter_receipt_coverage(*, division: Division | None, period: Period) -> Decimal:
+    """Per cent of the pupils of the division's schools whose receipt came back, over the
+    letters issued in the period (a school with two letters counts its pupils twice)."""
+    letters = ParentLetter.objects.filter(
+        _within(division, "school__organisation__division"),
+        issued_on__gte=period.start,
+        issued_on__lt=period.end,
+    )
+    per_school = dict(
+        letters.values("school__organisation_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("school__organisation_id", "n")
+    )
+    pupils = (
+        Person.objects.filter(school_id__in=per_school)
+        .values("school_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    expected = sum(row["n"] * per_school[row["school_id"]] for row in pupils)
+    returned = LetterReceipt.objects.filter(letter__in=letters).count()
+    return percent(returned, expected)
+
+
+def assignment_coverage(*, division: Division | None, period: Period) -> Decimal:
+    """Per cent of the children to be assigned (aged 3-15, or left behind) on the period's
+    last day, living in the division, with an assignment for the period's years."""
+    last = period.end - timedelta(days=1)
+    children = to_be_assigned(
+        Person.objects.filter(_within(division, "division"), created_at__date__lt=period.end),
+        last,
+    )
+    assigned = Assignment.objects.filter(
+        child=OuterRef("pk"),
+        year__gte=period.start.year,
+        year__lte=last.year,
+        assigned_on__lt=period.end,
+    )
+    return percent(children.filter(Exists(assigned)).count(), children.count())
+
+
+def sign_inspection_coverage(*, division: Division | None, period: Period) -> Decimal:
+    """Per cent of the division's open schools that reported a summer sign inspection dated in
+    the period."""
+    schools = School.objects.open().filter(_within(division, "organisation__division"))
+    done = SignInspection.objects.submitted().filter(
+        school=OuterRef("pk"), inspected_on__gte=period.start, inspected_on__lt=period.end
+    )
+    return percent(schools.filter(Exists(done)).count(), schools.count())

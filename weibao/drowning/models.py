@@ -32,7 +32,7 @@ from weibao.accounts.policy import (
     is_county_coordinator,
     works_with_data,
 )
-from weibao.people.models import Person
+from weibao.people.models import Person, visible_q
 from weibao.schools.models import School
 
 K = Organisation.Kind
@@ -141,7 +141,7 @@ class HazardousWater(models.Model):
         MEDIUM = "medium", pgettext_lazy("risk", "medium")
         LOW = "low", pgettext_lazy("risk", "low")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("water", "name"), max_length=100)
     kind = models.CharField(_("kind of water"), max_length=20, choices=Kind.choices)
     village = models.ForeignKey(
         Division,
@@ -258,7 +258,7 @@ class CustodianQuerySet(models.QuerySet["Custodian"]):
 class Custodian(models.Model):
     """A water custodian (水源管理员): watches key waters in the risky hours."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20)
     person = models.ForeignKey(
         Person,
@@ -376,6 +376,14 @@ class Rectification(models.Model):
         on_delete=models.SET_NULL,
         related_name="rectifications",
     )
+    sign_inspection = models.ForeignKey(
+        "SignInspection",
+        verbose_name=_("found on a school's sign inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rectifications",
+    )
     item = models.CharField(_("item"), max_length=10, choices=Equipment.choices)
     state = models.CharField(_("state found"), max_length=10, choices=EquipmentState.choices)
     township = models.ForeignKey(
@@ -488,7 +496,9 @@ class Incident(models.Model):
     )
     circumstance = models.CharField(_("circumstance"), max_length=20, choices=Circumstance.choices)
     activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(
+        pgettext_lazy("incident", "outcome"), max_length=10, choices=Outcome.choices
+    )
     reported_by = models.CharField(_("reported by"), max_length=100)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
@@ -664,3 +674,358 @@ class TownshipMap(models.Model):
 
     def __str__(self) -> str:
         return self.file_name or str(self.pk)
+
+
+# The letter to parents (告家长书) and named responsibility (包保) --------------------------------
+
+# Days without a logged contact after which an assignee counts as silent.
+CONTACT_DAYS = getattr(settings, "DROWNING_CONTACT_DAYS", 14)
+# The ages (in full years on the season's first day) every child of which is to be assigned;
+# a left-behind minor is assigned whatever the age.
+ASSIGNED_AGES = (3, 15)
+
+
+class Season(models.TextChoices):
+    """The risky periods a letter and an assignment are for, with the year."""
+
+    SUMMER = "summer", pgettext_lazy("season", "summer holiday")
+    WINTER = "winter", pgettext_lazy("season", "winter holiday")
+    HOLIDAY = "holiday", pgettext_lazy("season", "other holidays")
+
+
+# Who reads every school's letters and assignments.
+sees_all_school_letters = is_county_coordinator | in_education_bureau
+
+
+def _school_scope(user: User, path: str) -> Q | None:
+    """Records of schools: None for all of them; else the filter for the user's schools.
+    The education bureau and county coordinators reach every school; a school its own; a
+    township government the schools placed in its township."""
+    if sees_all_school_letters(user):
+        return None
+    if in_school(user):
+        return Q(**{f"{path}__in": user.scope.org_ids})
+    if in_township_government(user):
+        return _division_q(user, f"{path}__division")
+    return Q(pk__in=[])
+
+
+class LetterQuerySet(models.QuerySet["ParentLetter"]):
+    def for_user(self, user: User) -> LetterQuerySet:
+        if not works_with_data(user):
+            return self.none()
+        scope = _school_scope(user, "school__organisation")
+        return self if scope is None else self.filter(scope)
+
+
+class ParentLetter(models.Model):
+    """A school's letter to parents (告家长书) for one season of one year: the six don'ts, the
+    parents' four knows and the hazardous waters in the school's catchment."""
+
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    season = models.CharField(_("season"), max_length=10, choices=Season.choices)
+    issued_on = models.DateField(_("issued on"))
+    note = models.TextField(
+        _("the school's own words"),
+        blank=True,
+        help_text=_("Optional: a paragraph added to the letter, such as the school's phone."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter to parents")
+        verbose_name_plural = _("letters to parents")
+        ordering = ["-year", "school__organisation__division__code", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "season"], name="drowning_letter_once_per_season"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year} {self.get_season_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("drowning:letter_detail", args=[self.pk])
+
+    def pupils(self) -> Any:
+        """The school's pupils in the register (whose receipts are expected)."""
+        return Person.objects.filter(school_id=self.school.organisation_id)
+
+
+class LetterReceipt(models.Model):
+    """A parent's signed receipt of the letter, recorded for one pupil."""
+
+    class Via(models.TextChoices):
+        CLASS_LIST = "class_list", _("class list")
+        UPLOAD = "upload", _("Excel upload")
+
+    letter = models.ForeignKey(
+        ParentLetter, verbose_name=_("letter"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    pupil = models.ForeignKey(
+        Person, verbose_name=_("pupil"), on_delete=models.CASCADE, related_name="+"
+    )
+    received_on = models.DateField(_("received on"))
+    via = models.CharField(_("recorded from"), max_length=12, choices=Via.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("letter receipt")
+        verbose_name_plural = _("letter receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "pupil"], name="drowning_receipt_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} · {self.pupil_id}"
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def for_user(self, user: User) -> AssignmentQuerySet:
+        """The education bureau and county coordinators: all; a school: its pupils'; a
+        township: the children living in it; and everyone their own assignments."""
+        if not works_with_data(user):
+            return self.none()
+        if sees_all_school_letters(user):
+            return self
+        return self.filter(visible_q(user, prefix="child__") | Q(assignee=user))
+
+    def of_season(self, year: int, season: str) -> AssignmentQuerySet:
+        return self.filter(year=year, season=season)
+
+
+class Assignment(models.Model):
+    """Named responsibility (包保): a child in the care of a named official or teacher for one
+    season of one year. A child has one assignee a season."""
+
+    child = models.ForeignKey(
+        Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible official or teacher"),
+        on_delete=models.PROTECT,
+        related_name="drowning_assignments",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    season = models.CharField(_("season"), max_length=10, choices=Season.choices)
+    assigned_on = models.DateField(_("assigned on"), default=timezone.localdate)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("named responsibility")
+        verbose_name_plural = _("named responsibilities")
+        ordering = ["-year", "assignee_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "year", "season"], name="drowning_assignment_once_per_season"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} → {self.assignee} ({self.year} {self.get_season_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("drowning:assignment_detail", args=[self.pk])
+
+
+class Contact(models.Model):
+    """A contact the assignee had with the child or the family."""
+
+    class Way(models.TextChoices):
+        VISIT = "visit", _("home visit")
+        PHONE = "phone", _("phone call")
+        VIDEO = "video", _("video or message")
+        MEETING = "meeting", _("talk at school or in the village")
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    contacted_on = models.DateField(_("date of contact"))
+    way = models.CharField(_("way"), max_length=10, choices=Way.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-contacted_on", "-pk"]
+        indexes = [
+            models.Index(fields=["assignment", "-contacted_on"], name="drowning_contact_latest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.contacted_on}"
+
+
+class ReminderSent(models.Model):
+    """A season's reminder sent to one audience (schools, townships, assignees): the mark that
+    keeps the scheduler from sending it twice."""
+
+    season_key = models.CharField(_("season"), max_length=20)
+    audience = models.CharField(pgettext_lazy("reminder", "audience"), max_length=20)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season_key", "audience"], name="drowning_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.season_key} {self.audience}"
+
+
+# The schools' summer inspection of warning signs ------------------------------------------------
+
+
+class SignInspectionQuerySet(models.QuerySet["SignInspection"]):
+    def for_user(self, user: User) -> SignInspectionQuerySet:
+        """As letters: the education bureau and county coordinators all; a school its own; a
+        township government its township's schools'."""
+        if not works_with_data(user):
+            return self.none()
+        scope = _school_scope(user, "school__organisation")
+        return self if scope is None else self.filter(scope)
+
+    def submitted(self) -> SignInspectionQuerySet:
+        return self.filter(submitted_at__isnull=False)
+
+
+def inspecting_schools(user: User) -> models.QuerySet[School]:
+    """The open schools whose summer sign inspection the user follows: every school for the
+    education bureau and county coordinators, a township's schools for its government, a
+    school itself."""
+    if not works_with_data(user):
+        return School.objects.none()
+    scope = _school_scope(user, "organisation")
+    schools = School.objects.open()
+    return schools if scope is None else schools.filter(scope)
+
+
+class SignInspection(models.Model):
+    """A school's inspection, once each summer, of the safety equipment at the waters of its
+    catchment, reported in writing to the township. Kept as a draft while the school fills it
+    in page by page; submitting it opens a rectification for each gap found."""
+
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    season = models.CharField(
+        _("season"), max_length=10, choices=Season.choices, default=Season.SUMMER
+    )
+    inspected_on = models.DateField(_("inspected on"))
+    inspected_by = models.CharField(_("inspected by"), max_length=100)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    objects = SignInspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign inspection")
+        verbose_name_plural = _("sign inspections")
+        ordering = ["-year", "school__organisation__division__code", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "season"], name="drowning_sign_inspection_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year} {self.get_season_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("drowning:sign_inspection_detail", args=[self.pk])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class SignInspectionItem(models.Model):
+    """The state of the four ones at one water of the catchment, as the school found it."""
+
+    inspection = models.ForeignKey(
+        SignInspection,
+        verbose_name=_("sign inspection"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    water = models.ForeignKey(
+        HazardousWater, verbose_name=_("water"), on_delete=models.PROTECT, related_name="+"
+    )
+    sign_state = _state_field(_("warning sign"))
+    pole_state = _state_field(_("rescue pole"))
+    rope_state = _state_field(_("rescue rope"))
+    ring_state = _state_field(_("life ring"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("sign inspection item")
+        verbose_name_plural = _("sign inspection items")
+        ordering = ["inspection", "water__village__code", "water__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "water"], name="drowning_sign_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} · {self.water_id}"
+
+    def equipment(self) -> list[tuple[str, str, str]]:
+        return [
+            (item, str(label), getattr(self, EQUIPMENT_FIELDS[item]))
+            for item, label in Equipment.choices
+        ]
+
+    @property
+    def gaps(self) -> list[str]:
+        return [item for item, _label, state in self.equipment() if state != EquipmentState.OK]

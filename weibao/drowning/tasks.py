@@ -1,4 +1,5 @@
-"""Drowning prevention's background work: overdue rectifications told to their townships, and
+"""Drowning prevention's background work: overdue rectifications told to their townships, the
+season's reminders (before summer and each holiday), and
 the schools' catchments kept up with schools that moved or opened.
 
 One shape for every app: scheduled jobs (@scheduled) live in the app's tasks.py."""
@@ -19,3 +20,9 @@ def drowning_rectifications_overdue() -> str:
 def drowning_catchments() -> str:
     """Recompute nearest schools and catchments (idempotent)."""
     return f"{services.catchments_recompute()} waters changed"
+
+
+@scheduled("drowning_season_reminders", hour=8, minute=0)
+def drowning_season_reminders() -> str:
+    """Before summer and each holiday: schools, townships and assignees reminded (once)."""
+    return f"{services.reminders_send()} told"

@@ -1,13 +1,18 @@
 """Drowning-prevention pages: the registry of waters (list, detail, forms, Excel), custodians,
-the phone-sized patrol form, rectifications, incidents."""
+the phone-sized patrol form (with photos), rectifications, incidents, the map, the letters to
+parents with their receipts and coverage, and named responsibility."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
-from django.http import HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,41 +20,67 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
+from weibao.core.contract import percent
+from weibao.core.imports import import_errors, import_page
+from weibao.core.models import Attachment
 from weibao.drowning import services
 from weibao.drowning.access import (
+    access_assignment,
     access_custodian,
     access_incident,
+    access_letter,
     access_rectification,
+    access_sign_inspection,
     access_water,
 )
 from weibao.drowning.forms import (
+    AssignmentFilterForm,
+    AssignmentForm,
     CloseForm,
+    ContactForm,
     CustodianForm,
     ImportForm,
     IncidentForm,
+    LetterForm,
     MapFilterForm,
     MapUploadForm,
     OverdueFilterForm,
     PatrolForm,
     PatrolPlanForm,
+    ReceiptImportForm,
+    ReceiptListForm,
+    ReceiptsForm,
     RectificationFilterForm,
+    SeasonFilterForm,
+    SignCoverageFilterForm,
+    SignInspectionForm,
     WaterFilterForm,
     WaterForm,
 )
 from weibao.drowning.models import (
+    CONTACT_DAYS,
     EQUIPMENT_FIELDS,
+    Assignment,
     Custodian,
     HazardousWater,
     Incident,
+    ParentLetter,
     Patrol,
     PatrolPlan,
     Rectification,
+    Season,
+    SignInspection,
     TownshipMap,
+    inspecting_schools,
 )
+from weibao.drowning.seasons import default_season
+from weibao.drowning.services import assignments, letters, signs
 from weibao.kit import spreadsheets
+from weibao.kit.documents import DOCX_CONTENT_TYPE, chinese_date
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
-from weibao.kit.pages import download, paginate, render_list
+from weibao.kit.pages import PAGE_SIZE, download, paginate, render_list
+from weibao.people.models import Person
 from weibao.schools.models import School
 
 IMPORT_ERRORS_SESSION_KEY = "drowning_import_errors"
@@ -96,12 +127,30 @@ def water_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "water": water,
         "custodians": Custodian.objects.for_user(request.user).filter(waters=water),
-        "patrols": Patrol.objects.filter(water=water).select_related("recorded_by")[:10],
+        "patrols": _with_photos(
+            Patrol.objects.filter(water=water).select_related("recorded_by")[:10]
+        ),
         "rectifications": Rectification.objects.filter(water=water).open(),
         "can_change": request.user.has_perm("drowning.change_water", water),
         "can_patrol": request.user.has_perm("drowning.record_patrol", water),
     }
     return render(request, "drowning/water_detail.html", context)
+
+
+def _with_photos(patrols: Any) -> list[Patrol]:
+    """The patrols, each with `photos` (its attachments): one query for all of them."""
+    listed = list(patrols)
+    if not listed:
+        return listed
+    kind = ContentType.objects.get_for_model(Patrol)
+    photos: dict[str, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(
+        owner_type=kind, owner_id__in=[str(p.pk) for p in listed]
+    ).order_by("pk"):
+        photos.setdefault(attachment.owner_id, []).append(attachment)
+    for patrol in listed:
+        patrol.photos = photos.get(str(patrol.pk), [])
+    return listed
 
 
 @login_required
@@ -164,38 +213,24 @@ def water_template(request: AuthedRequest) -> HttpResponse:
 @permission_required("drowning.manage_waters", raise_exception=True)
 def water_import(request: AuthedRequest) -> HttpResponse:
     """Upload the list; on errors show them all (nothing is written), else the counts."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.waters_import(actor=request.user, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            if report.clean:
-                request.session.pop(IMPORT_ERRORS_SESSION_KEY, None)
-                messages.success(request, _("The waters were imported."))
-            else:
-                request.session[IMPORT_ERRORS_SESSION_KEY] = [
-                    [error.row, error.column, error.message] for error in report.errors
-                ]
-    failed = bool(form.errors) or (report is not None and not report.clean)
-    context = {"form": form, "report": report}
-    return render(request, "drowning/water_import.html", context, status=400 if failed else 200)
+    return import_page(
+        request,
+        ImportForm(request.POST or None, request.FILES or None),
+        run=lambda data: services.waters_import(actor=request.user, upload=data["file"]),
+        done=lambda report: _("The waters were imported."),
+        template="drowning/water_import.html",
+        errors_key=IMPORT_ERRORS_SESSION_KEY,
+    )
 
 
 @login_required
 @permission_required("drowning.manage_waters", raise_exception=True)
 def water_import_errors(request: AuthedRequest) -> HttpResponse:
-    rows = request.session.get(IMPORT_ERRORS_SESSION_KEY)
-    if not rows:
-        messages.info(request, _("There are no import errors to download."))
-        return redirect("drowning:water_import")
-    errors = [spreadsheets.RowError(row, column, message) for row, column, message in rows]
-    return download(
-        spreadsheets.errors_bytes(errors),
-        "hazardous-waters-import-errors.xlsx",
-        spreadsheets.XLSX_CONTENT_TYPE,
+    return import_errors(
+        request,
+        errors_key=IMPORT_ERRORS_SESSION_KEY,
+        filename="hazardous-waters-import-errors.xlsx",
+        back="drowning:water_import",
     )
 
 
@@ -274,7 +309,7 @@ def custodian_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def patrol_create(request: AuthedRequest, water_pk: int) -> HttpResponse:
     water = access_water(request.user, water_pk)
     require_perm(request.user, "drowning.record_patrol", water)
-    form = PatrolForm(request.POST or None, user=request.user, water=water)
+    form = PatrolForm(request.POST or None, request.FILES or None, user=request.user, water=water)
     if request.method == "POST" and form.is_valid():
         try:
             services.patrol_record(actor=request.user, water=water, data=form.cleaned_data)
@@ -584,3 +619,495 @@ def map_upload(request: AuthedRequest) -> HttpResponse:
     status = 400 if form.errors else 200
     context = {"form": form, "stored": TownshipMap.objects.first()}
     return render(request, "drowning/map_upload.html", context, status=status)
+
+
+# Letters to parents ------------------------------------------------------------------------------
+
+
+def _season(request: AuthedRequest) -> tuple[SeasonFilterForm, int, str]:
+    form = SeasonFilterForm(request.GET or None)
+    year, season = form.season_of(timezone.localdate())
+    return form, year, season
+
+
+@login_required
+@permission_required("drowning.view_letters", raise_exception=True)
+def letter_list(request: AuthedRequest) -> HttpResponse:
+    """The letters of a season the user sees, with each school's receipt coverage."""
+    form, year, season = _season(request)
+    letters = ParentLetter.objects.for_user(request.user).filter(year=year, season=season)
+    page = paginate(request, letters.order_by("school__organisation__division__code", "pk"))
+    rows, _townships = services.coverage(
+        ParentLetter.objects.filter(pk__in=[letter.pk for letter in page])
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "year": year,
+        "season": Season(season).label,
+        "can_issue": request.user.has_perm("drowning.issue_letters"),
+    }
+    return render_list(request, "drowning/letter_list.html", "drowning/_letter_table.html", context)
+
+
+@login_required
+@permission_required("drowning.issue_letters", raise_exception=True)
+def letter_create(request: AuthedRequest) -> HttpResponse:
+    year, season = default_season(timezone.localdate())
+    initial = {"year": year, "season": season, "issued_on": timezone.localdate()}
+    form = LetterForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            letter = services.letter_create(actor=request.user, school=data["school"], data=data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The letter was issued."))
+            return redirect(letter)
+    status = 400 if form.errors else 200
+    return render(request, "drowning/letter_form.html", {"form": form}, status=status)
+
+
+@login_required
+@permission_required("drowning.view_letters", raise_exception=True)
+def letter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    letter = access_letter(request.user, pk)
+    rows, _townships = services.coverage(ParentLetter.objects.filter(pk=letter.pk))
+    context = {
+        "letter": letter,
+        "row": rows[0] if rows else None,
+        "waters": letters.letter_waters(letter),
+        "can_record": request.user.has_perm("drowning.record_receipt", letter),
+    }
+    return render(request, "drowning/letter_detail.html", context)
+
+
+@login_required
+@permission_required("drowning.view_letters", raise_exception=True)
+def letter_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    letter = access_letter(request.user, pk)
+    content = services.letter_download(actor=request.user, letter=letter)
+    name = f"parent-letter-{letter.year}-{letter.season}-{letter.school_id}.docx"
+    return download(content, name, DOCX_CONTENT_TYPE)
+
+
+@login_required
+@permission_required("drowning.view_letters", raise_exception=True)
+def letter_print(request: AuthedRequest, pk: int) -> HttpResponse:
+    letter = access_letter(request.user, pk)
+    document = services.letter_document(letter)
+    context = {
+        "letter": letter,
+        "document": document,
+        "issued_on": letters.issued_on_text(letter),
+    }
+    return render(request, "drowning/letter_print.html", context)
+
+
+@login_required
+@permission_required("drowning.view_letters", raise_exception=True)
+def letter_receipts(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The class list: the school's pupils (a page of them, by grade and class) with a tick for
+    each receipt; saving sets the receipts of the pupils on the page."""
+    letter = access_letter(request.user, pk)
+    can_record = request.user.has_perm("drowning.record_receipt", letter)
+    if request.method == "POST" and not can_record:
+        require_perm(request.user, "drowning.record_receipt", letter)
+    filters = ReceiptListForm(request.GET or None)
+    pupils = letter.pupils().only("pk", "name", "grade", "class_name", "school_id")
+    if filters.is_valid():
+        if filters.cleaned_data["grade"]:
+            pupils = pupils.filter(grade=filters.cleaned_data["grade"])
+        if filters.cleaned_data["class_name"]:
+            pupils = pupils.filter(class_name=filters.cleaned_data["class_name"])
+    page = paginate(request, pupils.order_by("grade", "class_name", "name_pinyin", "pk"))
+    on_page = [pupil.pk for pupil in page]
+    form = ReceiptsForm(
+        request.POST or None, pupils=on_page, initial={"received_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            added, removed = services.receipts_set(
+                actor=request.user,
+                letter=letter,
+                shown=data["shown"],
+                received=data["received"],
+                received_on=data["received_on"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Receipts saved: %(added)d added, %(removed)d removed.")
+                % {"added": added, "removed": removed},
+            )
+            return redirect(request.get_full_path())
+    receipts = letters.receipts_by_pupil(letter, on_page)
+    context = {
+        "letter": letter,
+        "filters": filters,
+        "form": form,
+        "page": page,
+        "rows": [(pupil, receipts.get(pupil.pk)) for pupil in page],
+        "can_record": can_record,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "drowning/letter_receipts.html", context, status=status)
+
+
+@login_required
+@permission_required("drowning.view_letters", raise_exception=True)
+def letter_receipts_upload(request: AuthedRequest, pk: int) -> HttpResponse:
+    letter = access_letter(request.user, pk)
+    require_perm(request.user, "drowning.record_receipt", letter)
+    form = ReceiptImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.receipts_import(
+                actor=request.user, letter=letter, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            if report.clean:
+                messages.success(request, _("The receipts were imported."))
+    failed = bool(form.errors) or (report is not None and not report.clean)
+    context = {"form": form, "report": report, "letter": letter}
+    return render(
+        request, "drowning/letter_receipts_upload.html", context, status=400 if failed else 200
+    )
+
+
+@login_required
+@permission_required("drowning.view_letters", raise_exception=True)
+def letter_receipts_template(request: AuthedRequest, pk: int) -> HttpResponse:
+    access_letter(request.user, pk)
+    return download(
+        services.receipts_template(),
+        "letter-receipts-template.xlsx",
+        spreadsheets.XLSX_CONTENT_TYPE,
+    )
+
+
+@login_required
+@permission_required("drowning.view_letters", raise_exception=True)
+def letter_missing(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The school's pupils without a receipt of the letter (masked names, paged)."""
+    letter = access_letter(request.user, pk)
+    context = {"letter": letter, "page": paginate(request, services.without_receipt(letter))}
+    return render_list(
+        request, "drowning/letter_missing.html", "drowning/_missing_table.html", context
+    )
+
+
+@login_required
+@permission_required("drowning.view_letters", raise_exception=True)
+def letter_coverage(request: AuthedRequest) -> HttpResponse:
+    """Receipt coverage of a season's letters, per township and per school."""
+    form, year, season = _season(request)
+    rows, townships = services.coverage(
+        ParentLetter.objects.for_user(request.user).filter(year=year, season=season)
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "townships": townships,
+        "year": year,
+        "season": Season(season).label,
+    }
+    return render(request, "drowning/letter_coverage.html", context)
+
+
+# Named responsibility -----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("drowning.view_assignments", raise_exception=True)
+def assignment_list(request: AuthedRequest) -> HttpResponse:
+    form = AssignmentFilterForm(request.GET or None)
+    year, season = form.season_of(timezone.localdate())
+    assignments = (
+        Assignment.objects.for_user(request.user)
+        .of_season(year, season)
+        .select_related("child__school", "assignee__organisation")
+        .annotate(last_contact=Max("contacts__contacted_on"))
+        .order_by("assignee__full_name", "assignee_id", "child__name_pinyin", "pk")
+    )
+    if form.is_valid() and form.cleaned_data["mine"]:
+        assignments = assignments.filter(assignee=request.user)
+    context = {
+        "form": form,
+        "page": paginate(request, assignments),
+        "year": year,
+        "season": Season(season).label,
+        "can_assign": request.user.has_perm("drowning.assign"),
+    }
+    return render_list(
+        request, "drowning/assignment_list.html", "drowning/_assignment_table.html", context
+    )
+
+
+@login_required
+@permission_required("drowning.assign", raise_exception=True)
+def assignment_create(request: AuthedRequest) -> HttpResponse:
+    year, season = default_season(timezone.localdate())
+    initial = {"year": year, "season": season, "child": request.GET.get("child")}
+    form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.assignment_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The child was assigned."))
+            return redirect(assignment)
+    status = 400 if form.errors else 200
+    return render(request, "drowning/assignment_form.html", {"form": form}, status=status)
+
+
+@login_required
+@permission_required("drowning.view_assignments", raise_exception=True)
+def assignment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An assignment, its contacts, and the form to log one (for the assignee and keepers)."""
+    assignment = access_assignment(request.user, pk)
+    can_log = request.user.has_perm("drowning.log_contact", assignment)
+    if request.method == "POST" and not can_log:
+        require_perm(request.user, "drowning.log_contact", assignment)
+    form = ContactForm(request.POST or None, initial={"contacted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_log(actor=request.user, assignment=assignment, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The contact was logged."))
+            return redirect(assignment)
+    context = {
+        "assignment": assignment,
+        "contacts": assignment.contacts.select_related("recorded_by"),
+        "form": form if can_log else None,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "drowning/assignment_detail.html", context, status=status)
+
+
+@login_required
+@permission_required("drowning.view_assignments", raise_exception=True)
+def assignment_unassigned(request: AuthedRequest) -> HttpResponse:
+    """The children the user sees who are to be assigned and have nobody for the season."""
+    form, year, season = _season(request)
+    people = Person.objects.for_user(request.user)
+    children = services.unassigned(people, year, season, timezone.localdate())
+    context = {
+        "form": form,
+        "page": paginate(request, children),
+        "year": year,
+        "season": Season(season).label,
+        "can_assign": request.user.has_perm("drowning.assign"),
+    }
+    return render_list(
+        request, "drowning/assignment_unassigned.html", "drowning/_unassigned_table.html", context
+    )
+
+
+@login_required
+@permission_required("drowning.view_assignments", raise_exception=True)
+def assignment_silent(request: AuthedRequest) -> HttpResponse:
+    """Assignees with no contact logged in CONTACT_DAYS, among the assignments the user sees."""
+    form, year, season = _season(request)
+    today = timezone.localdate()
+    rows = services.silent_assignees(
+        Assignment.objects.for_user(request.user).of_season(year, season), today
+    )
+    page = paginate(request, rows)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": assignments.silent_rows(list(page)),
+        "days": CONTACT_DAYS,
+        "year": year,
+        "season": Season(season).label,
+    }
+    return render_list(
+        request, "drowning/assignment_silent.html", "drowning/_silent_table.html", context
+    )
+
+
+# The schools' summer sign inspection -------------------------------------------------------------
+
+
+def _own_school(user: Any) -> School:
+    school = (
+        School.objects.open()
+        .filter(organisation_id=user.organisation_id)
+        .select_related("organisation__division")
+        .first()
+    )
+    if school is None:
+        raise Http404
+    return school
+
+
+@login_required
+@permission_required("drowning.view_sign_inspections", raise_exception=True)
+def sign_inspection_list(request: AuthedRequest) -> HttpResponse:
+    """The inspections the user sees: a school its own, a township its schools'."""
+    inspections = (
+        SignInspection.objects.for_user(request.user)
+        .select_related("school__organisation")
+        .annotate(gap_count=Count("rectifications"))
+        .order_by("-year", "school__organisation__division__code", "pk")
+    )
+    context = {
+        "page": paginate(request, inspections),
+        "can_inspect": request.user.has_perm("drowning.inspect_signs"),
+        "can_cover": request.user.has_perm("drowning.view_sign_coverage"),
+    }
+    return render_list(
+        request,
+        "drowning/sign_inspection_list.html",
+        "drowning/_sign_inspection_table.html",
+        context,
+    )
+
+
+def _sign_initial(
+    user: Any, inspection: SignInspection | None, waters: list[HazardousWater]
+) -> dict[str, Any]:
+    today = timezone.localdate()
+    initial: dict[str, Any] = {"year": today.year, "inspected_on": today,
+                               "inspected_by": user.full_name}  # fmt: skip
+    if inspection is not None:
+        initial.update(year=inspection.year, inspected_on=inspection.inspected_on,
+                       inspected_by=inspection.inspected_by, notes=inspection.notes)  # fmt: skip
+    found = signs.items_by_water(inspection, [water.pk for water in waters])
+    for water in waters:
+        source = found.get(water.pk, water)
+        for name in EQUIPMENT_FIELDS.values():
+            initial[signs.field_name(water.pk, name)] = getattr(source, name)
+        initial[signs.field_name(water.pk, "note")] = getattr(source, "note", "")
+    return initial
+
+
+@login_required
+@permission_required("drowning.inspect_signs", raise_exception=True)
+def sign_inspection_form(request: AuthedRequest) -> HttpResponse:
+    """The school's phone-sized form: a page of its catchment's waters at a time; each save
+    keeps the draft, "submit" reports it to the township."""
+    school = _own_school(request.user)
+    require_perm(request.user, "drowning.inspect_signs_of", school)
+    inspection = signs.sign_inspection_of(school, timezone.localdate().year)
+    if inspection is not None and inspection.is_submitted:
+        messages.info(request, _("This summer's inspection is already reported."))
+        return redirect(inspection)
+    page = paginate(request, signs.catchment_waters(school))
+    waters = [catchment.water for catchment in page]
+    form = SignInspectionForm(
+        request.POST or None, waters=waters, initial=_sign_initial(request.user, inspection, waters)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.sign_inspection_save(
+                actor=request.user, school=school, data=form.cleaned_data, items=form.items()
+            )
+            if request.POST.get("action") == "submit":
+                opened = services.sign_inspection_submit(actor=request.user, inspection=inspection)
+                message = _("The inspection was reported: %(n)d rectifications opened.")
+                messages.success(request, message % {"n": len(opened)})
+                return redirect(inspection)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The page was saved."))
+            number = page.next_page_number() if page.has_next() else page.number
+            return redirect(f"{reverse('drowning:sign_inspection_form')}?page={number}")
+    context = {
+        "form": form,
+        "page": page,
+        "school": school,
+        "inspection": inspection,
+        "rows": [(catchment, form.water_fields(catchment.water)) for catchment in page],
+        "remaining": signs.not_inspected(inspection).count()
+        if inspection
+        else page.paginator.count,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "drowning/sign_inspection_form.html", context, status=status)
+
+
+@login_required
+@permission_required("drowning.view_sign_inspections", raise_exception=True)
+def sign_inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    inspection = access_sign_inspection(request.user, pk)
+    context = {
+        "inspection": inspection,
+        "rows": signs.gap_rows(inspection),
+        "rectifications": Rectification.objects.filter(sign_inspection=inspection).select_related(
+            "water", "township"
+        ),
+        "remaining": 0 if inspection.is_submitted else signs.not_inspected(inspection).count(),
+        "can_edit": not inspection.is_submitted
+        and request.user.has_perm("drowning.change_sign_inspection", inspection),
+    }
+    return render(request, "drowning/sign_inspection_detail.html", context)
+
+
+@login_required
+@permission_required("drowning.view_sign_inspections", raise_exception=True)
+def sign_inspection_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    inspection = access_sign_inspection(request.user, pk)
+    if not inspection.is_submitted:
+        raise Http404
+    content = services.sign_report_download(actor=request.user, inspection=inspection)
+    name = f"sign-inspection-{inspection.year}-{inspection.school_id}.docx"
+    return download(content, name, DOCX_CONTENT_TYPE)
+
+
+@login_required
+@permission_required("drowning.view_sign_inspections", raise_exception=True)
+def sign_inspection_print(request: AuthedRequest, pk: int) -> HttpResponse:
+    inspection = access_sign_inspection(request.user, pk)
+    if not inspection.is_submitted:
+        raise Http404
+    document = signs.report_document(inspection)
+    context = {
+        "inspection": inspection,
+        "document": document,
+        "issued_on": chinese_date(document.issued_on),
+    }
+    return render(request, "drowning/sign_inspection_print.html", context)
+
+
+@login_required
+@permission_required("drowning.view_sign_coverage", raise_exception=True)
+def sign_coverage(request: AuthedRequest) -> HttpResponse:
+    """Which schools have reported this summer's inspection and which have not."""
+    form = SignCoverageFilterForm(request.GET or None)
+    year, missing, name = timezone.localdate().year, False, ""
+    if form.is_valid():
+        year = form.cleaned_data["year"] or year
+        missing, name = form.cleaned_data["missing"], form.cleaned_data["name"]
+    schools = inspecting_schools(request.user)
+    if name:
+        schools = schools.filter(organisation__name__contains=name)
+    done, total = signs.coverage_counts(schools, year)
+    listed = signs.with_inspection(schools, year).select_related("organisation__division")
+    if missing:
+        listed = listed.filter(Q(inspected=False))
+    context = {
+        "form": form,
+        "year": year,
+        "page": paginate(request, listed.order_by("organisation__division__code", "pk")),
+        "done": done,
+        "total": total,
+        "share": percent(done, total),
+    }
+    return render_list(
+        request, "drowning/sign_coverage.html", "drowning/_sign_coverage_table.html", context
+    )

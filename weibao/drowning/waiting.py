@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,9 +11,36 @@ from django.utils.translation import gettext as _
 from weibao.accounts.models import User
 from weibao.accounts.policy import is_member
 from weibao.core.contract import WaitingItem
-from weibao.drowning.models import HazardousWater, Rectification, in_township_government
-from weibao.drowning.policy import keeps_waters
+from weibao.drowning.models import (
+    HazardousWater,
+    Rectification,
+    Season,
+    SignInspection,
+    in_township_government,
+)
+from weibao.drowning.policy import inspects_signs, keeps_waters
+from weibao.drowning.seasons import summer_start
 from weibao.drowning.services import overdue_for_patrol
+from weibao.drowning.services.reminders import SUMMER_START
+from weibao.schools.models import School
+
+SUMMER_LAST_DAY = (8, 31)
+
+
+def sign_inspection_waiting(user: User) -> list[WaitingItem]:
+    """A school's summer sign inspection, once the summer has begun and until it ends, while
+    it is not reported."""
+    if not (is_member(user) and inspects_signs(user)):
+        return []
+    today = timezone.localdate()
+    if not summer_start(today.year, SUMMER_START) <= today <= date(today.year, *SUMMER_LAST_DAY):
+        return []
+    schools = School.objects.open().filter(organisation_id=user.organisation_id)
+    done = SignInspection.objects.submitted().filter(year=today.year, season=Season.SUMMER)
+    if not schools.exists() or done.filter(school__in=schools).exists():
+        return []
+    url = reverse("drowning:sign_inspection_form")
+    return [WaitingItem(_("This summer's inspection of the warning signs near the school"), 1, url)]
 
 
 def waiting(user: User) -> list[WaitingItem]:

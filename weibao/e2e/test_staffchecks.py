@@ -38,8 +38,11 @@ def test_annual_recheck_in_one_click_hides_the_details_from_the_school(
 
     log_in(page, "edu", PASSWORD)
     page.goto("/staff-checks/batches/")
+    page.get_by_role("button", name="对所有单位开展年度复查").click()
+    dialog = page.locator("#confirm-dialog")  # county-wide: it asks first
+    dialog.wait_for(state="visible")
     with page.expect_navigation():
-        page.get_by_role("button", name="对所有单位开展年度复查").click()
+        dialog.locator("button[value=ok]").click()
     assert "/jobs/" in page.url and page.locator("progress").count() == 1
     page.locator(".job-done").wait_for()
     assert "已查询" in page.inner_text(".job-done")

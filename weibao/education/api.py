@@ -44,7 +44,8 @@ class SessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = ["id", "school", "division", "place", "organiser", "date", "status", "overdue",
-                  "audience", "grades", "attendance", "topics", "speaker_kind", "appointment",
+                  "audience", "grades", "pupils_attending", "teachers_attending",
+                  "parents_attending", "attendance", "topics", "speaker_kind", "appointment",
                   "speaker_name", "speaker_unit", "hours", "cases", "notice_sent",
                   "receipts_returned", "notes", "duty_record"]  # fmt: skip
         read_only_fields = fields
@@ -63,7 +64,16 @@ class SessionWriteSerializer(serializers.Serializer):
     status = serializers.CharField(max_length=10, help_text=STATUS_HELP)
     audience = serializers.ChoiceField(choices=Session.Audience.choices)
     grades = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    attendance = serializers.IntegerField(min_value=0, required=False)
+    pupils_attending = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    teachers_attending = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    parents_attending = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    attendance = serializers.IntegerField(
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        help_text="The total, for a client that does not count the groups apart: it counts "
+        "for the audience's group (pupils for a mixed audience).",
+    )
     topics = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), many=True)
     speaker_kind = serializers.ChoiceField(choices=Session.SpeakerKind.choices)
     appointment = serializers.PrimaryKeyRelatedField(

@@ -4,11 +4,12 @@ One `CoverageReport` feeds the page, its chart and the Excel export, so the thre
 
 The rule: every school needs `min_pupil_sessions` held sessions for pupils and
 `min_parent_sessions` for parents in the term; a kindergarten needs only
-`kindergarten_parent_sessions` for parents. A session for a mixed audience (pupils and parents
-together) counts for both. Term boundaries are inclusive. A school that closed during the term
-(closed_on on or before its last day) is listed but not required; one that closed before the
-term began is not listed. The topic and speaker's-unit filters narrow the sessions that count;
-the township and school-kind filters narrow the schools (and the figures to sessions there).
+`kindergarten_parent_sessions` for parents. A held session counts for each group that came
+(pupils_attending, parents_attending): a family open day counts for both. Term boundaries are
+inclusive. A school that closed during the term (closed_on on or before its last day) is listed
+but not required; one that closed before the term began is not listed. The topic and
+speaker's-unit filters narrow the sessions that count; the township and school-kind filters
+narrow the schools (and the figures to sessions there).
 """
 
 from __future__ import annotations
@@ -146,9 +147,10 @@ class Figures:
 
     @property
     def reached_rows(self) -> list[tuple[str, int]]:
-        """(audience label, people reached) in the order of Session.Audience."""
+        """(group, people reached): pupils, teachers, parents."""
         return [
-            (str(label), self.reached.get(value, 0)) for value, label in Session.Audience.choices
+            (str(Session.Audience(value).label), self.reached.get(value, 0))
+            for value in Session.GROUP_FIELDS
         ]
 
 
@@ -211,20 +213,24 @@ def coverage_report(term: Term, filters: CoverageFilters | None = None) -> Cover
     filters = filters or CoverageFilters()
     rule = term.rule
     sessions = counted_sessions(term, filters)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    counts: dict[int, dict[str, Any]] = defaultdict(dict)
     for row in (
         sessions.filter(school__isnull=False)
-        .values("school_id", "audience")
-        .annotate(n=Count("id"))
+        .values("school_id")
+        .annotate(
+            n=Count("id"),
+            pupils=Count("id", filter=Q(pupils_attending__gt=0)),
+            parents=Count("id", filter=Q(parents_attending__gt=0)),
+        )
         .order_by()
     ):
-        counts[row["school_id"]][row["audience"]] = row["n"]
+        counts[row["school_id"]] = dict(row)
     townships = {d.code: d for d in Division.objects.townships()}
     rows: dict[str, TownshipCoverage] = {}
     total = TownshipCoverage(None)
     for school in listed_schools(term, filters):
         kindergarten = school.kind == School.Kind.KINDERGARTEN
-        by_audience = counts.get(school.pk, {})
+        held = counts.get(school.pk, {})
         coverage = SchoolCoverage(
             school=school,
             need_pupils=0 if kindergarten else rule.min_pupil_sessions,
@@ -232,9 +238,9 @@ def coverage_report(term: Term, filters: CoverageFilters | None = None) -> Cover
                 rule.kindergarten_parent_sessions if kindergarten else rule.min_parent_sessions
             ),
             required=school.closed_on is None or school.closed_on > term.end,
-            pupil_sessions=sum(by_audience.get(a, 0) for a in Session.FOR_PUPILS),
-            parent_sessions=sum(by_audience.get(a, 0) for a in Session.FOR_PARENTS),
-            sessions=sum(by_audience.values()),
+            pupil_sessions=held.get("pupils", 0),
+            parent_sessions=held.get("parents", 0),
+            sessions=held.get("n", 0),
         )
         code = township_code(school.organisation.division.code)
         rows.setdefault(code, TownshipCoverage(townships.get(code))).schools.append(coverage)
@@ -251,14 +257,11 @@ def coverage_report(term: Term, filters: CoverageFilters | None = None) -> Cover
 
 def _figures(term: Term, filters: CoverageFilters, sessions: SessionQuerySet) -> Figures:
     figures = Figures()
-    for row in (
-        sessions.values("audience")
-        .annotate(n=Count("id"), people=Sum("attendance"), hours=Sum("hours"))
-        .order_by()
-    ):
-        figures.sessions_held += row["n"]
-        figures.reached[row["audience"]] = row["people"] or 0
-        figures.hours += row["hours"] or Decimal(0)
+    sums = {audience: Sum(name) for audience, name in Session.GROUP_FIELDS.items()}
+    row = sessions.aggregate(n=Count("id"), hours=Sum("hours"), **sums)
+    figures.sessions_held = row["n"]
+    figures.hours = row["hours"] or Decimal(0)
+    figures.reached = {str(a): row[a] for a in Session.GROUP_FIELDS if row[a]}
     figures.sessions_outside = sessions.filter(school__isnull=True).count()
     figures.sessions_in_schools = figures.sessions_held - figures.sessions_outside
     topic_counts = dict(

@@ -310,7 +310,10 @@ def _sessions(
                     school,
                     None,
                     audience=Session.Audience.PUPILS,
-                    attendance=rng.randrange(40, 400),
+                    pupils_attending=rng.randrange(40, 400),
+                    # Class teachers often sit in, and a family open day brings parents too.
+                    teachers_attending=rng.choice((0, 0, 2, 4, 6)),
+                    parents_attending=rng.choice((0,) * 9 + (rng.randrange(20, 80),)),
                     grades=_grades(rng, school),
                     **speakers.pick(rng, school, division),
                 )

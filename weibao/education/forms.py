@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, User
+from weibao.core.forms import AttachmentForm
+from weibao.core.imports import ImportForm
 from weibao.core.pickers import DIVISION_PICKER, UNIT_PICKER
-from weibao.core.services import extension_of, validate_upload
 from weibao.education.coverage import CoverageFilters
 from weibao.education.models import CoverageRule, Session, TeachingCase, Term, Topic
 from weibao.education.policy import manages_education
@@ -22,11 +22,10 @@ from weibao.education.weibao_app import (
     RECORDABLE_SCHOOL_PICKER,
     SPEAKER_UNIT_PICKER,
 )
+from weibao.kit.forms import DATE_INPUT
 from weibao.kit.pickers import PickerWidget, picker_field
 from weibao.legalvp.models import Appointment
 from weibao.schools.models import School
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # "Term" alone is a legal vice-principal's term too; this one is a school term (学期).
 TERM_LABEL = pgettext_lazy("school year", "Term")
@@ -90,7 +89,9 @@ class SessionFilterForm(forms.Form):
         widget=PickerWidget(FILTER_SCHOOL_PICKER),
     )
     audience = forms.ChoiceField(
-        label=_("Audience"), choices=[("", _("any")), *Session.Audience.choices], required=False
+        label=pgettext_lazy("session", "Audience"),
+        choices=[("", _("any")), *Session.Audience.choices],
+        required=False,
     )
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False)
     speaker_kind = forms.ChoiceField(
@@ -140,10 +141,21 @@ class SessionForm(forms.ModelForm):
         label=_("Cases used"), queryset=TeachingCase.objects.none(), required=False
     )
 
+    pupils_attending = forms.IntegerField(
+        label=_("Pupils attending"), min_value=0, max_value=100_000, required=False
+    )
+    teachers_attending = forms.IntegerField(
+        label=_("Teachers attending"), min_value=0, max_value=100_000, required=False
+    )
+    parents_attending = forms.IntegerField(
+        label=_("Parents attending"), min_value=0, max_value=100_000, required=False
+    )
+
     class Meta:
         model = Session
         fields = [
-            "school", "division", "date", "status", "audience", "grades", "attendance", "topics",
+            "school", "division", "date", "status", "audience", "grades", "pupils_attending",
+            "teachers_attending", "parents_attending", "topics",
             "speaker_kind", "appointment", "speaker_name", "speaker_unit", "hours", "cases",
             "notice_sent", "receipts_returned", "notes",
         ]  # fmt: skip
@@ -157,8 +169,19 @@ class SessionForm(forms.ModelForm):
             "appointment": _("When the speaker is a legal vice-principal: their hours count "
                              "toward the four-hour rule once the session is held."),
             "grades": _("For pupils: the grades, e.g. 三年级、四年级."),
+            "audience": _("Whom the session is for. Once it is held, the counts below decide: "
+                          "one group, or mixed when several came."),
+            "pupils_attending": _("Count each group apart: one session may reach pupils, "
+                                  "teachers and parents."),
             "receipts_returned": _("For parents: receipts of the notice sent home (告家长书)."),
         }  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in Session.GROUP_FIELDS.values():
+            if data.get(name) is None:  # left empty: nobody of that group
+                data[name] = 0
+        return data
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -198,15 +221,15 @@ class SessionForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
-class SessionImportForm(forms.Form):
+class SessionImportForm(ImportForm):
+    """The term and school of the sessions, then the file (the shared import form's)."""
+
+    field_order = ["term", "school", "file"]
     term = forms.ModelChoiceField(label=TERM_LABEL, queryset=Term.objects.none())
     school = SchoolChoiceField(
         label=_("School"),
         queryset=School.objects.none(),
         widget=PickerWidget(RECORDABLE_SCHOOL_PICKER),
-    )
-    file = forms.FileField(
-        label=_("Excel file"), help_text=_("The filled-in template (.xlsx or .xls).")
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -217,15 +240,16 @@ class SessionImportForm(forms.Form):
         if schools.count() == 1:
             self.fields["school"].initial = schools.first()
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if extension_of(upload.name or "") not in ("xlsx", "xls"):
-            raise forms.ValidationError(_("Upload an Excel file (.xlsx or .xls)."))
-        try:
-            validate_upload(upload)
-        except forms.ValidationError as error:
-            raise forms.ValidationError(error.message_dict["file"]) from error
-        return upload
+
+class SessionFileForm(AttachmentForm):
+    """A photo of the session or its sign-in sheet: an image or a PDF, checked by content (a
+    text file renamed .jpg is refused)."""
+
+    accept = ("image", "pdf")
+    file = forms.FileField(
+        label=_("photo or sign-in sheet"),
+        help_text=_("A photo (.jpg, .png) or a scan of the sign-in sheet (.pdf)."),
+    )
 
 
 class CoverageFilterForm(forms.Form):

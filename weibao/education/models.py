@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.accounts.policy import in_education_bureau, is_county_coordinator, is_member
@@ -42,7 +43,7 @@ class TermQuerySet(models.QuerySet["Term"]):
 class Term(models.Model):
     """A school term (学期), e.g. 2026-2027学年第一学期. Both boundary days belong to it."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(pgettext_lazy("school year", "name"), max_length=50, unique=True)
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -121,7 +122,7 @@ class TopicQuerySet(models.QuerySet["Topic"]):
 class Topic(models.Model):
     """One topic of the county's list (anti-bullying, drowning prevention...)."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(pgettext_lazy("topic", "name"), max_length=50, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -274,11 +275,12 @@ class Session(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     class Audience(models.TextChoices):
-        PUPILS = "pupils", _("pupils")
+        PUPILS = "pupils", pgettext_lazy("audience", "pupils")
         TEACHERS = "teachers", _("teachers")
         PARENTS = "parents", _("parents")
-        # Pupils and parents together (a family open day): counts for both in the coverage rule.
-        MIXED = "mixed", _("mixed (pupils and parents)")
+        # More than one group together (a family open day): each group's count is recorded
+        # (pupils_attending, teachers_attending, parents_attending).
+        MIXED = "mixed", _("mixed (more than one group)")
 
     class SpeakerKind(models.TextChoices):
         LEGAL_VP = "legal_vp", _("legal vice-principal")
@@ -290,6 +292,12 @@ class Session(models.Model):
     # Audiences that count toward the pupils' and the parents' minimum.
     FOR_PUPILS = (Audience.PUPILS, Audience.MIXED)
     FOR_PARENTS = (Audience.PARENTS, Audience.MIXED)
+    # Each group's count, by the audience it stands for.
+    GROUP_FIELDS = {
+        Audience.PUPILS: "pupils_attending",
+        Audience.TEACHERS: "teachers_attending",
+        Audience.PARENTS: "parents_attending",
+    }
 
     school = models.ForeignKey(
         "schools.School",
@@ -318,8 +326,14 @@ class Session(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
-    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
+    audience = models.CharField(
+        pgettext_lazy("session", "audience"), max_length=10, choices=Audience.choices
+    )
     grades = models.CharField(_("grades"), max_length=100, blank=True)
+    # Who came, by group (one session may reach all three); `attendance` is their sum.
+    pupils_attending = models.PositiveIntegerField(_("pupils attending"), default=0)
+    teachers_attending = models.PositiveIntegerField(_("teachers attending"), default=0)
+    parents_attending = models.PositiveIntegerField(_("parents attending"), default=0)
     attendance = models.PositiveIntegerField(_("number attending"), default=0)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="sessions")
     speaker_kind = models.CharField(_("speaker"), max_length=15, choices=SpeakerKind.choices)
@@ -406,4 +420,7 @@ class Session(models.Model):
 
     @property
     def for_parents(self) -> bool:
+        """A held session reached parents if parents came; a planned one if it is meant to."""
+        if self.status == self.Status.HELD and self.attendance:
+            return self.parents_attending > 0
         return self.audience in self.FOR_PARENTS

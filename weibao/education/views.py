@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
 from weibao.core.forms import AttachmentForm
+from weibao.core.imports import import_errors, import_page
 from weibao.core.models import Attachment
 from weibao.core.services import attachment_store
 from weibao.education import coverage as coverage_module
@@ -27,6 +28,7 @@ from weibao.education.forms import (
     CoverageFilterForm,
     CoverageRuleForm,
     ExportForm,
+    SessionFileForm,
     SessionFilterForm,
     SessionForm,
     SessionImportForm,
@@ -86,7 +88,7 @@ def _render_session(request: AuthedRequest, session: Session, upload: Any = None
         "cases": TeachingCase.objects.for_user(request.user).filter(sessions=session),
         "attachments": Attachment.objects.for_owner(session).order_by("created_at"),
         "can_change": can_change,
-        "upload_form": upload or (AttachmentForm() if can_change else None),
+        "upload_form": upload or (SessionFileForm() if can_change else None),
     }
     status = 400 if upload is not None and upload.errors else 200
     return render(request, "education/session_detail.html", context, status=status)
@@ -134,7 +136,7 @@ def session_attach(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a photo or the sign-in sheet."""
     session = access_session(request.user, pk)
     require_perm(request.user, "education.change_session", session)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = SessionFileForm(request.POST, request.FILES)
     if form.is_valid():
         attachment_store(actor=request.user, upload=form.cleaned_data["file"], owner=session)
         messages.success(request, _("The file was attached."))
@@ -146,46 +148,26 @@ def session_attach(request: AuthedRequest, pk: int) -> HttpResponse:
 @permission_required("education.import_sessions", raise_exception=True)
 def session_import(request: AuthedRequest) -> HttpResponse:
     """Upload a term's sessions of one school; on errors show them all (nothing is written)."""
-    form = SessionImportForm(request.POST or None, request.FILES or None, user=request.user)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.sessions_import(
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                term=form.cleaned_data["term"],
-                school=form.cleaned_data["school"],
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            if report.clean:
-                request.session.pop(IMPORT_ERRORS_SESSION_KEY, None)
-                messages.success(
-                    request,
-                    _("%(n)d sessions were imported.") % {"n": report.created},
-                )
-            else:
-                request.session[IMPORT_ERRORS_SESSION_KEY] = [
-                    [error.row, error.column, error.message] for error in report.errors
-                ]
-    failed = bool(form.errors) or (report is not None and not report.clean)
-    context = {"form": form, "report": report}
-    return render(request, "education/session_import.html", context, status=400 if failed else 200)
+    return import_page(
+        request,
+        SessionImportForm(request.POST or None, request.FILES or None, user=request.user),
+        run=lambda data: services.sessions_import(
+            actor=request.user, upload=data["file"], term=data["term"], school=data["school"]
+        ),
+        done=lambda report: _("%(n)d sessions were imported.") % {"n": report.created},
+        template="education/session_import.html",
+        errors_key=IMPORT_ERRORS_SESSION_KEY,
+    )
 
 
 @login_required
 @permission_required("education.import_sessions", raise_exception=True)
 def session_import_errors(request: AuthedRequest) -> HttpResponse:
-    rows = request.session.get(IMPORT_ERRORS_SESSION_KEY)
-    if not rows:
-        messages.info(request, _("There are no import errors to download."))
-        return redirect("education:session_import")
-    errors = [spreadsheets.RowError(row, column, message) for row, column, message in rows]
-    return download(
-        spreadsheets.errors_bytes(errors),
-        "session-import-errors.xlsx",
-        spreadsheets.XLSX_CONTENT_TYPE,
+    return import_errors(
+        request,
+        errors_key=IMPORT_ERRORS_SESSION_KEY,
+        filename="session-import-errors.xlsx",
+        back="education:session_import",
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation
-from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.core.pickers import UNIT_PICKER
 from weibao.education.indicators import schools_reached, sessions_held
 from weibao.education.models import Session
@@ -42,7 +43,22 @@ RECORDABLE_SCHOOL_PICKER = SCHOOL_PICKER.variant("education-school", _recordable
 FILTER_SCHOOL_PICKER = SCHOOL_PICKER.variant("education-filter-school", _filterable)
 SPEAKER_UNIT_PICKER = UNIT_PICKER.variant("education-speaker-unit", _speaker_units)
 
+
+def sessions_this_year(user: Any) -> int:
+    year = timezone.localdate().year
+    return Session.objects.for_user(user).held().filter(date__year=year).count()
+
+
 APP = AppContract(
+    tiles=[
+        Tile(
+            _("Law-education sessions held this year"),
+            sessions_this_year,
+            "education:session_list",
+            70,
+            "education.view_sessions",
+        ),
+    ],
     urls="weibao.education.urls",
     url_prefix="law-education/",
     menu=[

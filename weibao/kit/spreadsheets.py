@@ -650,6 +650,75 @@ def validate_rows(
     return report
 
 
+# A text cell starting with one of these is a formula to Excel, WPS and LibreOffice (tab and
+# carriage return too, once a CSV is opened): "=HYPERLINK(...)" in a child's name would run.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as an export writes it: text that would start a formula is kept as text, behind
+    an apostrophe (as Primero and OWASP do); numbers, dates and other text are unchanged."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Iterable[Any]) -> list[Any]:
+    return [safe_cell(value) for value in row]
+
+
+class ExportBook:
+    """A streamed (write-only) workbook for a large export, every cell through `safe_cell`::
+
+    book = ExportBook()
+    sheet = book.sheet(_("People"))
+    sheet.append([...])
+    content = book.bytes()
+    """
+
+    def __init__(self) -> None:
+        self.workbook = Workbook(write_only=True)
+
+    def sheet(self, title: str) -> _SafeSheet:
+        return _SafeSheet(self.workbook.create_sheet(str(title)[:31]))
+
+    def bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.workbook.save(buffer)
+        return buffer.getvalue()
+
+
+class _SafeSheet:
+    def __init__(self, sheet: Any) -> None:
+        self._sheet = sheet
+
+    def append(self, row: Iterable[Any]) -> None:
+        self._sheet.append(safe_row(row))
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file as Excel and WPS open it (UTF-8 with a BOM), every cell through `safe_cell`."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(safe_row(headers))
+    for row in rows:
+        writer.writerow(safe_row(cell_text(value) for value in row))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def encrypt_xlsx(content: bytes, password: str) -> bytes:
+    """The .xlsx encrypted with a password (Office's agile AES encryption), as Excel and WPS open
+    it: they ask for the password, and the file is unreadable without it."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    source = OOXMLFile(io.BytesIO(content))
+    target = io.BytesIO()
+    source.encrypt(password, target)
+    return target.getvalue()
+
+
 def workbook_bytes(
     title: str,
     headers: Sequence[str],
@@ -658,18 +727,19 @@ def workbook_bytes(
     text_rows: int = 0,
 ) -> bytes:
     """A one-sheet .xlsx: a bold header row, then the rows, stored as given (pass ID numbers as
-    text). `text_rows` formats that many rows below the header as text, for a template: Excel
-    would otherwise turn an 18-digit ID number into a rounded number."""
+    text) but for text that would start a formula (`safe_cell`). `text_rows` formats that many
+    rows below the header as text, for a template: Excel would otherwise turn an 18-digit ID
+    number into a rounded number."""
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = title[:31]
-    sheet.append(list(headers))
+    sheet.append(safe_row(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF2F7")
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(safe_row(row))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row_cells in sheet.iter_rows(min_row=2, max_row=text_rows + 1, max_col=len(headers)):

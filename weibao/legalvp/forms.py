@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
 from weibao.accounts.policy import in_school
+from weibao.kit.forms import DATE_INPUT
 from weibao.kit.pickers import PickerMultipleWidget, PickerWidget
 from weibao.legalvp.models import (
     COVERED_SCHOOL_KINDS,
@@ -29,8 +30,6 @@ from weibao.legalvp.weibao_app import (
 )
 from weibao.schools.models import School
 from weibao.schools.weibao_app import SCHOOL_PICKER
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SchoolChoiceField(forms.ModelChoiceField):
@@ -92,7 +91,7 @@ class AppointmentFilterForm(forms.Form):
 
 
 class AppointmentForm(forms.Form):
-    name = forms.CharField(label=capfirst(_("name")), max_length=50)
+    name = forms.CharField(label=capfirst(pgettext_lazy("person", "name")), max_length=50)
     id_number = forms.CharField(
         label=capfirst(_("ID number")),
         max_length=25,

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
-from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.core.pickers import USER_PICKER, unit_picker
 from weibao.legalvp.indicators import appointments_issued, law_classes
-from weibao.legalvp.models import COVERED_SCHOOL_KINDS
+from weibao.legalvp.models import COVERED_SCHOOL_KINDS, Appointment
 from weibao.legalvp.waiting import waiting
 from weibao.schools.models import School
 from weibao.schools.weibao_app import SCHOOL_PICKER, schools_in_scope
@@ -39,7 +39,21 @@ APPOINTING_UNIT_PICKER = unit_picker(
 COVERED_SCHOOL_PICKER = SCHOOL_PICKER.variant("legalvp-school", _covered_schools)
 APPOINTEE_PICKER = USER_PICKER.variant("legalvp-appointee", _appointees)
 
+
+def appointments_in_office(user: Any) -> int:
+    return Appointment.objects.for_user(user).active().count()
+
+
 APP = AppContract(
+    tiles=[
+        Tile(
+            _("Legal vice-principals in office"),
+            appointments_in_office,
+            "legalvp:list",
+            80,
+            "legalvp.view_legalvp",
+        ),
+    ],
     urls="weibao.legalvp.urls",
     url_prefix="legal-vp/",
     menu=[

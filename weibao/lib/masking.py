@@ -1,4 +1,5 @@
-"""Masking of names, ID numbers and phone numbers for display (PIPL de-identification)."""
+"""Masking of names, ID numbers, phone numbers and addresses for display (PIPL
+de-identification)."""
 
 from __future__ import annotations
 
@@ -56,3 +57,19 @@ def mask_phone(phone: str | None) -> str:
         else:
             out.append(c)
     return "".join(out)
+
+
+# How much of a home address shows: enough to place it (the township and village, as the
+# place of residence already does), never the house. 鳌溪镇上岭村3组12号 → 鳌溪镇上岭村******.
+ADDRESS_SHOWN = 6
+
+
+def mask_address(address: str | None) -> str:
+    """Mask an address like a phone number: the first ADDRESS_SHOWN characters show, every
+    other character but spaces becomes "*"; an address of ADDRESS_SHOWN characters or fewer
+    shows its first half."""
+    s = " ".join((address or "").split())
+    if not s:
+        return ""
+    shown = ADDRESS_SHOWN if len(s) > ADDRESS_SHOWN else len(s) // 2
+    return s[:shown] + "".join(c if c.isspace() else "*" for c in s[shown:])

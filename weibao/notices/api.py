@@ -22,6 +22,7 @@ from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division
 from weibao.core.api import RulesPermission, user_of
+from weibao.core.api_fields import BoundedDateTimeField
 from weibao.core.models import Attachment
 from weibao.notices import services
 from weibao.notices.access import access_notice
@@ -90,7 +91,7 @@ class NoticeWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True)
-    deadline = serializers.DateTimeField(required=False, allow_null=True)
+    deadline = BoundedDateTimeField(required=False, allow_null=True)
     requires = serializers.ChoiceField(choices=Notice.Requires.choices, required=False)
     townships = serializers.PrimaryKeyRelatedField(
         queryset=Division.objects.townships(), many=True, required=False

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from weibao.accounts.models import Division
 from weibao.core.forms import AttachmentForm
 from weibao.core.services import validate_upload
+from weibao.kit.forms import DATETIME_INPUT
 from weibao.notices.models import Notice, NoticeReply
 from weibao.schools.models import School
 
@@ -37,7 +38,7 @@ class NoticeForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Deadline"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DATETIME_INPUT,
         help_text=_("Needed when a reply or a file is required."),
     )
     townships = DivisionChoiceField(

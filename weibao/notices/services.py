@@ -17,9 +17,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Division, User
 from weibao.audit.models import AuditEvent
@@ -27,6 +28,7 @@ from weibao.audit.services import diff, record
 from weibao.core.models import Attachment
 from weibao.core.services import attachment_store, notify
 from weibao.kit.guards import require, require_perm
+from weibao.kit.messages import Message
 from weibao.kit.spreadsheets import workbook_bytes
 from weibao.notices.models import (
     Notice,
@@ -221,7 +223,7 @@ def notice_send(*, actor: User, notice: Notice) -> int:
     )
     notify(
         recipients=[a.user for a in appointments],
-        title=_("New notice: %(title)s") % {"title": notice.title},
+        title=Message(gettext_noop("New notice: %(title)s"), {"title": notice.title}),
         body=_notice_message(notice),
         link=notice.get_absolute_url(),
         kind=NOTIFY_KIND,
@@ -249,7 +251,7 @@ def notice_withdraw(*, actor: User, notice: Notice) -> Notice:
     users = User.objects.filter(notices_received__notice=notice).distinct()
     notify(
         recipients=users,
-        title=_("Notice withdrawn: %(title)s") % {"title": notice.title},
+        title=Message(gettext_noop("Notice withdrawn: %(title)s"), {"title": notice.title}),
         link=notice.get_absolute_url(),
         kind=NOTIFY_KIND,
     )
@@ -351,7 +353,9 @@ def _remind(
     )
     notify(
         recipients=[r.user for r in recipients],
-        title=_("Reminder: overdue reply to “%(title)s”") % {"title": notice.title},
+        title=Message(
+            gettext_noop("Reminder: overdue reply to “%(title)s”"), {"title": notice.title}
+        ),
         body=_notice_message(notice),
         link=notice.get_absolute_url(),
         kind=NOTIFY_KIND,
@@ -434,12 +438,19 @@ def _local(when: datetime | None) -> str:
     return f"{timezone.localtime(when):%Y-%m-%d %H:%M}" if when else ""
 
 
+def _latest_reply_text(recipient: NoticeRecipient) -> str:
+    history: list[NoticeReply] = getattr(recipient, "history", [])  # prefetched, newest first
+    return history[0].text if history else ""
+
+
 def notice_export_status(*, actor: User, notice: Notice) -> bytes:
     """The status table as an .xlsx; audited as an export."""
     require_perm(actor, "notices.view_status", notice)
     _check_sender(actor)
     now = timezone.now()
     rows = status_rows(notice)
+    latest = NoticeReply.objects.order_by("recipient_id", "-created_at", "-id")
+    prefetch_related_objects(rows, Prefetch("replies", queryset=latest, to_attr="history"))
     content = workbook_bytes(
         _("Replies"),
         [
@@ -450,6 +461,7 @@ def notice_export_status(*, actor: User, notice: Notice) -> bytes:
             _("Replied at"),
             _("State"),
             _("Reminders"),
+            _("Reply"),
         ],
         (
             [
@@ -460,10 +472,11 @@ def notice_export_status(*, actor: User, notice: Notice) -> bytes:
                 _local(r.replied_at),
                 recipient_state(r, now),
                 r.reminder_count,
+                _latest_reply_text(r),  # the latest reply's words
             ]
             for r in rows
         ),
-        (30, 14, 14, 18, 18, 12, 10),
+        (30, 14, 14, 18, 18, 12, 10, 60),
     )
     record(
         AuditEvent.Action.EXPORT,

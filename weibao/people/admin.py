@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.people.models import Person
 
@@ -37,7 +38,7 @@ class PersonAdmin(admin.ModelAdmin):
         "created_at",
     )
 
-    @admin.display(description=_("name"))
+    @admin.display(description=pgettext_lazy("person", "name"))
     def masked_name(self, person: Person) -> str:
         return person.masked_name
 

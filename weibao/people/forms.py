@@ -9,10 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.accounts.policy import in_school
+from weibao.core.forms import protect_field
 from weibao.kit import crypto
+from weibao.kit.forms import DATE_INPUT
 from weibao.lib import idnumber
 from weibao.people.models import (
     Guardianship,
@@ -22,8 +25,6 @@ from weibao.people.models import (
     validate_birth_date,
 )
 from weibao.people.services import person_search
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DivisionChoiceField(forms.ModelChoiceField):
@@ -89,7 +90,7 @@ class PersonFilterForm(forms.Form):
 class PersonForm(forms.Form):
     """Register or edit a person. On edit, blank ID number and phone keep the stored values."""
 
-    name = forms.CharField(label=capfirst(_("name")), max_length=50)
+    name = forms.CharField(label=capfirst(pgettext_lazy("person", "name")), max_length=50)
     id_number = forms.CharField(
         label=capfirst(_("ID number")),
         required=False,
@@ -106,7 +107,9 @@ class PersonForm(forms.Form):
         validators=[validate_birth_date],
     )
     phone = forms.CharField(label=capfirst(_("phone")), required=False, max_length=25)
-    address = forms.CharField(label=capfirst(_("address")), required=False, max_length=200)
+    address = forms.CharField(
+        label=capfirst(pgettext_lazy("postal", "address")), required=False, max_length=200
+    )
     division = DivisionChoiceField(
         label=capfirst(_("place of residence")), queryset=Division.objects.all(), required=False
     )
@@ -225,7 +228,11 @@ class LeftBehindForm(forms.ModelForm):
 
 class RevealForm(forms.Form):
     field = forms.ChoiceField(
-        choices=[("id_number", _("ID number")), ("phone", _("phone"))],
+        choices=[
+            ("id_number", _("ID number")),
+            ("phone", _("phone")),
+            ("address", pgettext_lazy("postal", "address")),
+        ],
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(
@@ -242,3 +249,4 @@ class ExportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why this list is needed; it is recorded with the export."),
     )
+    protect = protect_field()

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.accounts.policy import works_with_data
 from weibao.kit import crypto
 from weibao.lib import idnumber
-from weibao.lib.masking import mask_id, mask_name, mask_phone
+from weibao.lib.masking import mask_address, mask_id, mask_name, mask_phone
 
 
 def adult_birth_cutoff(on: date) -> date:
@@ -86,7 +88,7 @@ class Person(models.Model):
         MALE = "M", _("male")
         FEMALE = "F", _("female")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, db_index=True)
     name_initials = models.CharField(_("initials"), max_length=50, blank=True, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -96,7 +98,7 @@ class Person(models.Model):
     )
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(pgettext_lazy("postal", "address"), max_length=200, blank=True)
     division = models.ForeignKey(
         Division,
         verbose_name=_("place of residence"),
@@ -173,6 +175,19 @@ class Person(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def masked_address(self) -> str:
+        return mask_address(self.address)
+
+    def name_for(self, user: Any) -> str:
+        """The full name for a user of a unit that holds this record (it registered the person,
+        or the person is its pupil); the masked name for everyone else who may see it."""
+        unit = getattr(user, "organisation_id", None)
+        holders = {self.registered_by_id}
+        if self.school_id is not None:
+            holders.add(self.school_id)
+        return self.name if unit is not None and unit in holders else self.masked_name
 
     def age_on(self, on: date | None = None) -> int | None:
         """Age in full years; None for a birth date after `on` (a bad row must not break a page)."""

@@ -6,7 +6,6 @@ number checks, duplicates, a school's reach, masked audit details) hold everywhe
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -17,13 +16,14 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from weibao.accounts.models import Organisation, User
 from weibao.accounts.policy import in_school, works_with_data
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
-from weibao.kit import crypto
+from weibao.core import ratelimit
+from weibao.kit import crypto, spreadsheets
 from weibao.kit.guards import raise_if, require, require_perm
 from weibao.kit.querysets import in_chunks
 from weibao.lib import idnumber
@@ -58,7 +58,7 @@ LEFT_BEHIND_FIELDS = (
     "last_contact_date",
     "is_active",
 )
-REVEALABLE_FIELDS = ("id_number", "phone")
+REVEALABLE_FIELDS = ("id_number", "phone", "address")
 MIN_REASON_LENGTH = 4
 EXPORT_JOB_KIND = "people_export"
 
@@ -213,6 +213,9 @@ def _check_duplicate(actor: User, person: Person) -> None:
     """Raise DuplicatePerson if another record has this ID number; audit the look-up."""
     if not person.id_number_hash:
         return
+    # Once a user's duplicate hits fill the window, every number is refused, on record or not:
+    # the refusal must not itself say that a child is registered.
+    ratelimit.check("duplicate", ratelimit.user_subject(actor), alert=actor)
     existing = (
         Person.objects.by_id_hash(person.id_number_hash)
         .exclude(pk=person.pk)
@@ -221,6 +224,7 @@ def _check_duplicate(actor: User, person: Person) -> None:
     )
     if existing is None:
         return
+    ratelimit.count("duplicate", ratelimit.user_subject(actor))
     visible = Person.objects.for_user(actor).filter(pk=existing.pk).exists()
     # Telling someone that a child is on record at all is itself a disclosure: log it.
     record(
@@ -342,9 +346,12 @@ def person_reveal_of_record(
 
 def _reveal(*, actor: User, person: Person, field: str, reason: str, via: str = "") -> str:
     if field not in REVEALABLE_FIELDS:
-        raise ValidationError({"field": [_("Only the ID number or the phone can be revealed.")]})
+        raise ValidationError(
+            {"field": [_("Only the ID number, the phone or the address can be revealed.")]}
+        )
     reason = _clean_reason(reason, "reason")
-    value = person.id_number if field == "id_number" else person.phone
+    ratelimit.hit("reveal", ratelimit.user_subject(actor), alert=actor)
+    value = {"id_number": person.id_number, "phone": person.phone, "address": person.address}[field]
     detail = {"field": field, "reason": reason} | ({"via": via} if via else {})
     record(
         AuditEvent.Action.REVEAL,
@@ -370,6 +377,8 @@ def person_search(queryset: PersonQuerySet, q: str, *, actor: User | None = None
     except ValueError:
         parsed = None
     if parsed is not None:
+        if actor is not None:
+            ratelimit.hit("id_lookup", ratelimit.user_subject(actor), alert=actor)
         record(AuditEvent.Action.SEARCH, actor=actor, id_number=parsed.number)
         return queryset.by_id_hash(crypto.blind_index(parsed.number))
     condition = Q(name__icontains=text)
@@ -465,9 +474,15 @@ def left_behind_set(*, actor: User, child: Person, data: Mapping[str, Any]) -> L
 
 
 def person_export_start(
-    *, actor: User, filters: Mapping[str, Any], purpose: str, language: str | None = None
+    *,
+    actor: User,
+    filters: Mapping[str, Any],
+    purpose: str,
+    language: str | None = None,
+    protect: bool = False,
 ) -> Job:
-    """Queue an Excel export of the people the actor sees; the purpose is required."""
+    """Queue an Excel export of the people the actor sees; the purpose is required. With
+    `protect`, the file is encrypted with a password the job page shows once."""
     require_perm(actor, "people.export_people")
     from weibao.core import services as core_services
 
@@ -476,6 +491,7 @@ def person_export_start(
         "filters": {key: str(value) for key, value in filters.items() if value not in (None, "")},
         "purpose": purpose,
         "language": language or translation.get_language() or "zh-hans",
+        "protect": bool(protect),
     }
     return core_services.job_start(
         actor=actor, kind=EXPORT_JOB_KIND, title=_("Export of people"), params=params
@@ -486,7 +502,7 @@ def export_columns() -> list[tuple[str, Callable[[Person], Any]]]:
     """The export's columns: masked values only, and nothing a purpose would not need."""
     return [
         (_("Record number"), lambda p: p.pk),
-        (_("Name"), lambda p: p.masked_name),
+        (pgettext("person", "Name"), lambda p: p.masked_name),
         (_("Sex"), lambda p: p.get_sex_display()),
         (_("Birth date"), lambda p: p.birth_date.isoformat()),
         (_("Age"), lambda p: p.age),
@@ -526,8 +542,6 @@ def person_export(
     nor is the permission the actor had when the job was started.
     """
     require_perm(actor, "people.export_people")
-    from openpyxl import Workbook
-
     from weibao.people.forms import PersonFilterForm
 
     purpose = _clean_reason(purpose, "purpose")
@@ -538,8 +552,8 @@ def person_export(
     total = people.count()
     with translation.override(language or actor.language):
         columns = export_columns()
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("People"))
+        workbook = spreadsheets.ExportBook()
+        sheet = workbook.sheet(_("People"))
         sheet.append([title for title, _value in columns])
         rows = 0
         # Chunk by chunk, never a cursor left open while the progress is written.
@@ -548,7 +562,7 @@ def person_export(
             rows += 1
             if progress is not None and rows % 200 == 0:
                 progress(rows, total)
-        about = workbook.create_sheet(_("About"))
+        about = workbook.sheet(pgettext("export sheet", "About"))
         about.append([_("Purpose"), purpose])
         about.append(
             [_("Exported by"), f"{actor.organisation} {actor.full_name or actor.username}"]
@@ -561,8 +575,7 @@ def person_export(
             ]
         )
         about.append([_("Names, ID numbers and phones are masked.")])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    content = workbook.bytes()
     if progress is not None:
         progress(rows, total)
     record(
@@ -573,7 +586,7 @@ def person_export(
         rows=rows,
         filters=_masked_filters(filters),
     )
-    return buffer.getvalue(), rows
+    return content, rows
 
 
 def person_export_run(job: Job, progress: Callable[[int, int], Any]) -> Attachment | None:
@@ -592,10 +605,15 @@ def person_export_run(job: Job, progress: Callable[[int, int], Any]) -> Attachme
         progress=progress,
     )
     name = f"people-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    return core_services.attachment_store_bytes(
+    # Personal data: the file expires, and with a password the job page shows it once.
+    attachment, password = core_services.export_store(
         actor=actor,
         name=name,
         content=content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=spreadsheets.XLSX_CONTENT_TYPE,
         owner=job,
+        protect=bool(params.get("protect")),
     )
+    if password:
+        core_services.job_password_keep(job=job, password=password)
+    return attachment

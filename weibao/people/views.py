@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
+from weibao.core.contract import person_sections_for
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
 from weibao.kit.pages import paginate, render_list
@@ -74,6 +75,7 @@ def _render_detail(request: AuthedRequest, person: Person, **forms: Any) -> Http
         ),
         "wards": person.wards.with_visible(user, "child").select_related("child"),
         "left_behind": left_behind,
+        "sections": person_sections_for(user, person),
         "can_change": can_change,
         "can_reveal": request.user.has_perm("people.reveal_person", person),
         "guardian_form": forms.get("guardian_form")
@@ -201,6 +203,7 @@ def person_export(request: AuthedRequest) -> HttpResponse:
                 filters=filters.as_params(),
                 purpose=form.cleaned_data["purpose"],
                 language=translation.get_language(),
+                protect=form.cleaned_data["protect"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)

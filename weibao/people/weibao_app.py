@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Protected, Tile
 from weibao.kit.pickers import Picker
 from weibao.people.indicators import left_behind_children, minors_registered
 from weibao.people.models import Person, PersonQuerySet
@@ -55,7 +55,15 @@ PERSON_PICKER = Picker(
 )
 MINOR_PICKER = PERSON_PICKER.variant("minor", minors_in_scope)
 
+
+def minors_count(user: Any) -> int:
+    return minors_in_scope(user).count()
+
+
 APP = AppContract(
+    tiles=[
+        Tile(_("Minors in my jurisdiction"), minors_count, "people:list", 10, "people.list_people"),
+    ],
     urls="weibao.people.urls",
     url_prefix="people/",
     menu=[MenuEntry(_("People"), "people:list", Group.MINORS, 10, "people.list_people")],
@@ -63,6 +71,13 @@ APP = AppContract(
     tasks=["weibao.people.tasks"],
     api="weibao.people.api.register",
     pickers=[PERSON_PICKER, MINOR_PICKER],
+    protected=[
+        Protected(
+            "people.Person",
+            encrypted=["id_number_encrypted"],
+            indexes={"id_number_hash": "id_number_encrypted"},
+        )
+    ],
     indicators=[
         Indicator(
             key="minors_registered",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, User
+from weibao.core.imports import ImportForm
 from weibao.core.pickers import DIVISION_PICKER
-from weibao.core.services import extension_of, validate_upload
 from weibao.kit.pickers import PickerWidget
 from weibao.schools.models import LiaisonAppointment, School, SchoolQuerySet
 from weibao.schools.services import (
@@ -32,7 +32,7 @@ class SchoolFilterForm(forms.Form):
 
     LIAISON_CHOICES = [("", _("any")), ("yes", _("has a liaison")), ("no", _("no liaison"))]
 
-    q = forms.CharField(label=_("Name"), required=False, max_length=50)
+    q = forms.CharField(label=pgettext_lazy("school", "Name"), required=False, max_length=50)
     township = DivisionChoiceField(
         label=_("Township"), queryset=Division.objects.townships(), required=False
     )
@@ -71,7 +71,7 @@ class SchoolFilterForm(forms.Form):
 class SchoolForm(forms.Form):
     """Create or edit a school. A school's own admin gets the contact fields only."""
 
-    name = forms.CharField(label=capfirst(_("name")), max_length=200)
+    name = forms.CharField(label=capfirst(pgettext_lazy("school", "name")), max_length=200)
     credit_code = forms.CharField(
         label=capfirst(_("unified social credit code")), max_length=25, required=False
     )
@@ -84,14 +84,18 @@ class SchoolForm(forms.Form):
         queryset=Division.objects.filter(level__in=DIVISION_LEVELS).select_related("parent"),
         widget=PickerWidget(DIVISION_PICKER),
     )
-    address = forms.CharField(label=capfirst(_("address")), max_length=200, required=False)
+    address = forms.CharField(
+        label=capfirst(pgettext_lazy("postal", "address")), max_length=200, required=False
+    )
     latitude = forms.CharField(
         label=capfirst(_("latitude")), max_length=20, required=False, help_text=_("Such as 27.43")
     )
     longitude = forms.CharField(
         label=capfirst(_("longitude")), max_length=20, required=False, help_text=_("Such as 115.83")
     )
-    pupil_count = forms.IntegerField(label=capfirst(_("pupils")), min_value=0, required=False)
+    pupil_count = forms.IntegerField(
+        label=capfirst(pgettext_lazy("count", "pupils")), min_value=0, required=False
+    )
     staff_count = forms.IntegerField(label=capfirst(_("staff")), min_value=0, required=False)
     principal_name = forms.CharField(label=capfirst(_("principal")), max_length=50, required=False)
     principal_phone = forms.CharField(
@@ -139,20 +143,8 @@ class LiaisonAppointForm(forms.Form):
         )
 
 
-class SchoolImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file"), help_text=_("The filled-in template (.xlsx or .xls).")
-    )
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if extension_of(upload.name or "") not in ("xlsx", "xls"):
-            raise forms.ValidationError(_("Upload an Excel file (.xlsx or .xls)."))
-        try:
-            validate_upload(upload)
-        except forms.ValidationError as error:
-            raise forms.ValidationError(error.message_dict["file"]) from error
-        return upload
+# The school list's import form is the shared one (weibao.core.imports).
+SchoolImportForm = ImportForm
 
 
 class ExportForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
 
@@ -64,14 +65,14 @@ class School(models.Model):
     ownership = models.CharField(
         _("ownership"), max_length=10, choices=Ownership.choices, default=Ownership.PUBLIC
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(pgettext_lazy("postal", "address"), max_length=200, blank=True)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    pupil_count = models.PositiveIntegerField(_("pupils"), default=0)
+    pupil_count = models.PositiveIntegerField(pgettext_lazy("count", "pupils"), default=0)
     staff_count = models.PositiveIntegerField(_("staff"), default=0)
     principal_name = models.CharField(_("principal"), max_length=50, blank=True)
     principal_phone = models.CharField(_("principal's phone"), max_length=20, blank=True)

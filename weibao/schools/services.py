@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, Role, User
 from weibao.audit.models import AuditEvent
@@ -29,6 +29,7 @@ from weibao.audit.services import diff, record, snapshot
 from weibao.core.services import notify
 from weibao.kit import spreadsheets
 from weibao.kit.guards import require_perm
+from weibao.kit.messages import Message
 from weibao.kit.spreadsheets import Column, Report, RowError
 from weibao.lib import creditcode
 from weibao.people.services import normalise_phone
@@ -349,8 +350,10 @@ def liaison_appoint(
     )
     notify(
         recipients=[user],
-        title=_("You were appointed %(position)s of %(school)s")
-        % {"position": appointment.get_position_display(), "school": school},
+        title=Message(
+            gettext_noop("You were appointed %(position)s of %(school)s"),
+            {"position": LiaisonAppointment.Position(appointment.position).label, "school": school},
+        ),
         link=school.get_absolute_url(),
         kind="schools.liaison_appointed",
     )
@@ -371,8 +374,13 @@ def _end(actor: User, appointment: LiaisonAppointment, on: date, *, reason: str)
     )
     notify(
         recipients=[appointment.user],
-        title=_("Your term as %(position)s of %(school)s has ended")
-        % {"position": appointment.get_position_display(), "school": appointment.school},
+        title=Message(
+            gettext_noop("Your term as %(position)s of %(school)s has ended"),
+            {
+                "position": LiaisonAppointment.Position(appointment.position).label,
+                "school": appointment.school,
+            },
+        ),
         link=appointment.school.get_absolute_url(),
         kind="schools.liaison_ended",
     )
@@ -473,7 +481,7 @@ COLUMNS = (
     Column("township", gettext_lazy("Township"), example="鳌溪镇", width=14),
     Column("village", gettext_lazy("Village or community"), required=False, example="鳌溪村",
            width=16),
-    Column("address", gettext_lazy("Address"), required=False, width=30),
+    Column("address", pgettext_lazy("postal", "Address"), required=False, width=30),
     Column("latitude", gettext_lazy("Latitude"), required=False, example="27.430000", width=12),
     Column("longitude", gettext_lazy("Longitude"), required=False, example="115.830000",
            width=12),

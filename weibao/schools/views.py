@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
+from weibao.core.imports import import_errors, import_page
 from weibao.kit import spreadsheets
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
@@ -162,39 +163,25 @@ def coverage(request: AuthedRequest) -> HttpResponse:
 @permission_required("schools.import_schools", raise_exception=True)
 def school_import(request: AuthedRequest) -> HttpResponse:
     """Upload the list; on errors show them all (nothing is written), else the counts."""
-    form = SchoolImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.schools_import(actor=request.user, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            if report.clean:
-                request.session.pop(IMPORT_ERRORS_SESSION_KEY, None)
-                messages.success(request, _("The school list was imported."))
-            else:
-                request.session[IMPORT_ERRORS_SESSION_KEY] = [
-                    [error.row, error.column, error.message] for error in report.errors
-                ]
-    failed = bool(form.errors) or (report is not None and not report.clean)
-    context = {"form": form, "report": report}
-    return render(request, "schools/school_import.html", context, status=400 if failed else 200)
+    return import_page(
+        request,
+        SchoolImportForm(request.POST or None, request.FILES or None),
+        run=lambda data: services.schools_import(actor=request.user, upload=data["file"]),
+        done=lambda report: _("The school list was imported."),
+        template="schools/school_import.html",
+        errors_key=IMPORT_ERRORS_SESSION_KEY,
+    )
 
 
 @login_required
 @permission_required("schools.import_schools", raise_exception=True)
 def school_import_errors(request: AuthedRequest) -> HttpResponse:
     """The last failed import's errors, as a sheet to fix the file by."""
-    rows = request.session.get(IMPORT_ERRORS_SESSION_KEY)
-    if not rows:
-        messages.info(request, _("There are no import errors to download."))
-        return redirect("schools:import")
-    errors = [spreadsheets.RowError(row, column, message) for row, column, message in rows]
-    return download(
-        spreadsheets.errors_bytes(errors),
-        "school-import-errors.xlsx",
-        spreadsheets.XLSX_CONTENT_TYPE,
+    return import_errors(
+        request,
+        errors_key=IMPORT_ERRORS_SESSION_KEY,
+        filename="school-import-errors.xlsx",
+        back="schools:import",
     )
 
 

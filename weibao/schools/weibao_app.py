@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.kit.pickers import Picker
 from weibao.schools.indicators import schools, schools_with_liaison
 from weibao.schools.models import School, SchoolQuerySet
@@ -44,7 +44,15 @@ SCHOOL_PICKER = Picker(
     detail=school_detail,
 )
 
+
+def schools_count(user: Any) -> int:
+    return School.objects.for_user(user).open().count()
+
+
 APP = AppContract(
+    tiles=[
+        Tile(_("Schools open"), schools_count, "schools:list", 20, "schools.list_schools"),
+    ],
     urls="weibao.schools.urls",
     url_prefix="schools/",
     menu=[

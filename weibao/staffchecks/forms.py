@@ -6,31 +6,39 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Organisation
 from weibao.core.forms import AttachmentForm
+from weibao.kit.forms import DATE_INPUT
 from weibao.kit.pickers import PickerMultipleWidget
+from weibao.kit.spreadsheets import IMPORT_EXTENSIONS, check_import_name
 from weibao.staffchecks.models import CheckBatch, CheckItem, StaffMember
 from weibao.staffchecks.weibao_app import NEW_HIRE_PICKER
 
 
 class SpreadsheetForm(AttachmentForm):
-    """An Excel file to check: the upload rules of the platform, and .xlsx/.xls only."""
+    """A sheet to check: the upload rules of the platform, and .xlsx, .xls or .csv only (the
+    content checked for the extension)."""
+
+    accept = IMPORT_EXTENSIONS
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_(
+            "An Excel workbook or a CSV file (.xlsx, .xls or .csv), as WPS or Excel saves it."
+        ),
+    )
 
     def clean_file(self) -> Any:
-        upload = super().clean_file()
-        if not str(upload.name or "").lower().endswith((".xlsx", ".xls")):
-            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx or .xls)."))
-        return upload
+        check_import_name(str(self.cleaned_data["file"].name or ""))
+        return super().clean_file()
 
 
 class StaffForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=25)
     role = forms.ChoiceField(label=_("role"), choices=StaffMember.StaffRole.choices)
-    start_date = forms.DateField(
-        label=_("start date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("start date"), widget=DATE_INPUT)
 
 
 class BatchForm(forms.Form):

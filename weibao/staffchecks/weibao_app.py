@@ -6,10 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
+from weibao.core.contract import (
+    AppContract,
+    Group,
+    Indicator,
+    MenuEntry,
+    PersonSection,
+    Protected,
+    SectionRow,
+    Tile,
+)
 from weibao.kit.pickers import Picker
 from weibao.people.models import Person
 from weibao.people.services import person_search
@@ -44,7 +53,46 @@ NEW_HIRE_PICKER = Picker(
     placeholder=_("Pinyin, initials, name or ID number"),
 )
 
+
+def staff_count(user: Any) -> int:
+    return StaffMember.objects.for_user(user).active().count()
+
+
+def staff_rows(user: Any, person: Any) -> list[SectionRow]:
+    rows = StaffMember.objects.for_user(user).filter(person=person).select_related("unit")
+    return [
+        SectionRow(
+            s.unit.name,
+            " · ".join(
+                part
+                for part in (
+                    str(s.get_role_display()),
+                    str(s.get_status_display()),
+                    gettext("last checked %(day)s") % {"day": s.last_checked_on}
+                    if s.last_checked_on
+                    else gettext("not checked yet"),
+                )
+            ),
+            s.start_date,
+            s.get_absolute_url(),
+        )
+        for s in rows.order_by("-start_date")[:20]
+    ]
+
+
 APP = AppContract(
+    person_sections=[
+        PersonSection(_("Staff records"), staff_rows, 70, "staffchecks.view_staffchecks"),
+    ],
+    tiles=[
+        Tile(
+            _("Staff on the rosters"),
+            staff_count,
+            "staffchecks:home",
+            60,
+            "staffchecks.view_staffchecks",
+        ),
+    ],
     urls="weibao.staffchecks.urls",
     url_prefix="staff-checks/",
     menu=[
@@ -90,4 +138,18 @@ APP = AppContract(
         ),
     ],
     pickers=[NEW_HIRE_PICKER],
+    protected=[
+        Protected(
+            model,
+            encrypted=["name_encrypted", "id_number_encrypted"],
+            indexes={"id_hash": "id_number_encrypted"},
+        )
+        for model in ("staffchecks.OffenderRecord", "staffchecks.CheckItem")
+    ]
+    + [
+        Protected(
+            "staffchecks.MatchDecision",
+            indexes_from={"id_hash": ["item.id_number_encrypted", "record.id_number_encrypted"]},
+        )
+    ],
 )

@@ -425,6 +425,165 @@ def _builders(world: World) -> list[tuple[str, Callable[[], Any]]]:
         services.person_view(actor=u["liaison_a"], person=o["person"])
         return AuditEvent.objects.filter(target_repr__contains=CHILD_NAME).latest("pk")
 
+    # Drowning prevention: a hazardous water near school A (school A placed on the map), its
+    # patrol (a gap: a rectification), custodian, an incident about the child, the letter to
+    # school A's parents, the child's named official, school A's summer sign inspection.
+    def water() -> Model:
+        from weibao.drowning import services
+        from weibao.drowning.models import HazardousWater
+        from weibao.schools.models import School
+
+        School.objects.filter(pk=o["school_a"].pk).update(
+            latitude=Decimal("27.430000"), longitude=Decimal("115.830000")
+        )
+        return services.water_create(
+            actor=u["coordinator"],
+            data={
+                "name": "后山塘",
+                "kind": HazardousWater.Kind.POND,
+                "village": county.village_a,
+                "latitude": "27.440000",
+                "longitude": "115.830000",
+                "deeper_than_half_metre": True,
+                "risk": HazardousWater.Risk.HIGH,
+                **{f"{item}_state": "ok" for item in ("sign", "pole", "rope", "ring")},
+            },
+        )
+
+    def patrol() -> Model:
+        from weibao.drowning import services
+
+        return services.patrol_record(
+            actor=u["coordinator"],
+            water=o["water"],
+            data={
+                "patrolled_at": timezone.now() - timedelta(hours=2),
+                "patroller": "巡查员",
+                "sign_state": "missing",
+                "pole_state": "ok",
+                "rope_state": "ok",
+                "ring_state": "ok",
+                "people_in_water": 0,
+            },
+        )
+
+    def rectification() -> Model:
+        from weibao.drowning.models import Rectification
+
+        return Rectification.objects.get(patrol=o["patrol"])
+
+    def custodian() -> Model:
+        from weibao.drowning import services
+
+        return services.custodian_create(
+            actor=u["coordinator"],
+            data={"name": "王守水", "phone": "13800001234", "township": county.township_a,
+                  "summer": True, "waters": [o["water"]]},
+        )  # fmt: skip
+
+    def incident() -> Model:
+        from weibao.drowning import services
+
+        return services.incident_record(
+            actor=u["coordinator"],
+            data={
+                "id_number": id_for(CHILD_BIRTH, 77),
+                "occurred_at": timezone.now() - timedelta(days=2),
+                "water": o["water"],
+                "circumstance": "with_minors",
+                "activity": "playing",
+                "outcome": "rescued",
+                "reported_by": "村民",
+            },
+        )
+
+    def parent_letter() -> Model:
+        from weibao.drowning import services
+
+        return services.letter_create(
+            actor=u["liaison_a"],
+            school=o["school_a"],
+            data={"year": today.year, "season": "summer", "issued_on": today},
+        )
+
+    def drowning_assignment() -> Model:
+        from weibao.drowning import services
+
+        return services.assignment_create(
+            actor=u["liaison_a"],
+            data={"child": o["person"], "assignee": u["admin_a"], "year": today.year,
+                  "season": "summer"},
+        )  # fmt: skip
+
+    def sign_inspection() -> Model:
+        from weibao.drowning import services
+
+        states = {f"{item}_state": "ok" for item in ("sign", "pole", "rope", "ring")}
+        draft = services.sign_inspection_save(
+            actor=u["liaison_a"],
+            school=o["school_a"],
+            data={"year": today.year, "inspected_on": today, "inspected_by": "张老师"},
+            items=[{"water": o["water"].pk, **states, "ring_state": "damaged"}],
+        )
+        services.sign_inspection_submit(actor=u["liaison_a"], inspection=draft)
+        draft.refresh_from_db()
+        return draft
+
+    # Venues near schools: an internet café 150 m from school A, its failed inspection (and the
+    # order it opened), and school A's concern about it.
+    def venue() -> Model:
+        from weibao.lib import creditcode
+        from weibao.venues import services
+        from weibao.venues.models import Venue
+
+        return services.venue_create(
+            actor=u["coordinator"],
+            data={
+                "kind": Venue.Kind.INTERNET_CAFE,
+                "name": "星空网咖",
+                "credit_code": creditcode.make("92", "361025", "000000001"),
+                "licence_number": "3610250001",
+                "licence_expires": None,
+                "operator": "张三",
+                "village": county.village_a,
+                "address": "鳌溪镇学府路1号",
+                "latitude": "27.431350",
+                "longitude": "115.830000",
+                "opening_hours": "08:00-24:00",
+                "status": Venue.Status.OPEN,
+            },
+        )
+
+    def venue_inspection() -> Model:
+        from weibao.venues import services
+
+        checklist = {item.code: "fail" for item in services.venue_checklist(o["venue"])}
+        return services.inspection_record(
+            actor=u["bureau"],
+            venue=o["venue"],
+            data={
+                "inspected_at": timezone.now() - timedelta(hours=1),
+                "inspectors": "江涛、邱明",
+                "checklist": checklist,
+                "minors_found": 0,
+            },
+        )
+
+    def venue_order() -> Model | None:
+        from weibao.venues.models import RectificationOrder
+
+        return RectificationOrder.objects.filter(venue=o["venue"]).first()
+
+    def venue_violation() -> Model | None:
+        from weibao.venues.models import Violation
+
+        return Violation.objects.filter(venue=o["venue"]).first()
+
+    def venue_concern() -> Model:
+        from weibao.venues import services
+
+        return services.concern_raise(actor=u["liaison_a"], venue=o["venue"], text="有学生进出")
+
     return [
         ("person", person),
         ("guardian", guardian),
@@ -458,5 +617,18 @@ def _builders(world: World) -> list[tuple[str, Callable[[], Any]]]:
         ("duty", duty),
         ("notification", notification),
         ("job", job),
+        ("water", water),
+        ("patrol", patrol),
+        ("rectification", rectification),
+        ("custodian", custodian),
+        ("incident", incident),
+        ("parent_letter", parent_letter),
+        ("drowning_assignment", drowning_assignment),
+        ("sign_inspection", sign_inspection),
+        ("venue", venue),
+        ("venue_inspection", venue_inspection),
+        ("venue_order", venue_order),
+        ("venue_violation", venue_violation),
+        ("venue_concern", venue_concern),
         ("audit_event", audit_event),
     ]

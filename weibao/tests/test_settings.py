@@ -17,6 +17,8 @@ PRODUCTION_ENV = {
     "WEIBAO_ENV": "production",
     "SECRET_KEY": "k" * 20 + "-production-secret-key-for-the-test-only-0123456789",
     "FIELD_ENCRYPTION_KEY": "production-field-key-for-the-test",
+    "AUDIT_CHAIN_KEY": "production-audit-chain-key-for-the-test-only",
+    "BACKUP_ENCRYPTION_KEY": "production-backup-key-for-the-test-only-0123",
     "ALLOWED_HOSTS": "weibao.county.gov.cn",
 }
 

@@ -45,3 +45,39 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path: Path) -> None:
     po = polib.pofile(str(tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in po.untranslated_entries()] + [e.msgid for e in po.fuzzy_entries()]
     assert not missing, f"no Chinese translation (run `make messages`): {missing[:20]}"
+
+
+# Words that name different things in different places: a person's name (姓名), a unit's or a
+# school's name (名称, 学校名称); a home address (地址), an IP address and a web address; the
+# date range of a search and the units of a referral (From/To); a visit's due date and a
+# feedback deadline. Each must carry a `pgettext` context so that one msgid has one meaning.
+AMBIGUOUS = frozenset(
+    {
+        "name", "Name", "address", "Address", "from", "to", "From", "To", "due", "About",
+        "outcome", "Audience", "audience", "pupils", "Open", "open", "All", "Start date",
+        "End date", "number", "Number", "type", "Type", "level", "Level", "report", "Report",
+    }
+)  # fmt: skip
+
+
+def test_ambiguous_words_carry_a_context() -> None:
+    po = polib.pofile(str(PO))
+    bare = sorted(
+        f"{e.msgid!r} at {', '.join(f'{f}:{line}' for f, line in e.occurrences[:3])}"
+        for e in po
+        if not e.obsolete and not e.msgctxt and e.msgid in AMBIGUOUS
+    )
+    assert not bare, "give these a pgettext context (one msgid, one meaning):\n" + "\n".join(bare)
+
+
+def test_one_context_one_translation_for_names() -> None:
+    """A person's name reads 姓名 and a unit's name never does, wherever they are shown."""
+    po = polib.pofile(str(PO))
+    by_key = {(e.msgctxt, e.msgid): e.msgstr for e in po if not e.obsolete}
+    assert by_key[("person", "name")] == "姓名"
+    assert by_key[("person", "Name")] == "姓名"
+    assert by_key[("unit", "name")] != "姓名"
+    assert by_key[("school", "Name")] == "学校名称"
+    assert by_key[("postal", "address")] == "地址"
+    assert by_key[("network address", "address")] == "IP地址"
+    assert by_key[("referral", "From")] == "发起单位"

@@ -182,6 +182,33 @@ ARGS: dict[str, dict[str, str]] = {
     },
     **{f"casework:{n}": {"pk": "order"} for n in ("order_detail", "order_docx", "order_print")},
     "casework:followup": {"pk": "order", "followup_pk": "followup"},
+    **{f"drowning:{n}": {"pk": "water"} for n in ("water_detail", "water_edit")},
+    **{f"drowning:{n}": {"water_pk": "water"} for n in ("patrol_create", "custodian_create")},
+    "drowning:custodian_edit": {"pk": "custodian"},
+    "drowning:rectification_close": {"pk": "rectification"},
+    "drowning:incident_detail": {"pk": "incident"},
+    **{
+        f"drowning:{n}": {"pk": "parent_letter"}
+        for n in (
+            "letter_detail",
+            "letter_docx",
+            "letter_print",
+            "letter_receipts",
+            "letter_receipts_upload",
+            "letter_receipts_template",
+            "letter_missing",
+        )
+    },
+    "drowning:assignment_detail": {"pk": "drowning_assignment"},
+    **{
+        f"drowning:{n}": {"pk": "sign_inspection"}
+        for n in ("sign_inspection_detail", "sign_inspection_docx", "sign_inspection_print")
+    },
+    **{f"venues:{n}": {"pk": "venue"} for n in ("venue_detail", "venue_edit")},
+    **{f"venues:{n}": {"venue_pk": "venue"} for n in ("inspection_create", "concern_create")},
+    "venues:inspection_detail": {"pk": "venue_inspection"},
+    "venues:order_notice": {"pk": "venue_order"},
+    "venues:concern_close": {"pk": "venue_concern"},
     # The API (the DRF router's names)
     "api:division-detail": {"pk": "division"},
     "api:unit-detail": {"pk": "unit_a"},
@@ -213,6 +240,14 @@ ARGS: dict[str, dict[str, str]] = {
         f"api:casework-referral-{n}": {"pk": "referral"}
         for n in ("detail", "accept", "close", "decline")
     },
+    "api:drowning-water-detail": {"pk": "water"},
+    "api:drowning-patrol-detail": {"pk": "patrol"},
+    "api:drowning-incident-detail": {"pk": "incident"},
+    "api:drowning-letter-detail": {"pk": "parent_letter"},
+    "api:drowning-assignment-detail": {"pk": "drowning_assignment"},
+    "api:venues-venue-detail": {"pk": "venue"},
+    "api:venues-violation-detail": {"pk": "venue_violation"},
+    "api:venues-inspection-detail": {"pk": "venue_inspection"},
 }
 
 # Known leaks and 500s in other apps, by case id: marked xfail(strict=True). None now: the one

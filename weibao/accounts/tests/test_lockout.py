@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client, override_settings
@@ -18,6 +19,12 @@ from weibao.testing import PASSWORD
 from .conftest import post_login, session_user_id
 
 WRONG = "Wrong-password-1"
+
+
+@pytest.fixture(autouse=True)
+def _lockout_alone(settings: Any) -> None:
+    """The lockout alone: the six-a-minute limit on logins is test_login_rate_limit.py's."""
+    settings.RATE_LIMITS = {"login": (0, 0), "token": (0, 0)}
 
 
 def test_settings_are_five_failures_and_thirty_minutes() -> None:

@@ -72,10 +72,13 @@ def _notify(file: AtRiskFile, title: str, kind: str) -> None:
         notify(recipients=[file.worker], title=title, link=file.get_absolute_url(), kind=kind)
 
 
-def _warn(file: AtRiskFile, kind: str, *, key: str, detail: str) -> RiskWarning | None:
-    """Raise a warning once (the key makes nightly runs idempotent) and tell the worker."""
+def _warn(
+    file: AtRiskFile, kind: str, *, key: str, detail: str, args: dict[str, str | int]
+) -> RiskWarning | None:
+    """Raise a warning once (the key makes nightly runs idempotent) and tell the worker.
+    `detail` is a message id (gettext_noop) and `args` its values: translated when shown."""
     warning, created = RiskWarning.objects.get_or_create(
-        file=file, kind=kind, key=key[:60], defaults={"detail": detail[:300]}
+        file=file, kind=kind, key=key[:60], defaults={"detail": detail, "detail_args": args}
     )
     if not created:
         return None

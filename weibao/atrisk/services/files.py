@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Organisation, Role, User
 from weibao.accounts.policy import works_with_data
@@ -37,6 +38,7 @@ from weibao.atrisk.services.grades import (
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
 from weibao.kit.guards import raise_if, require_perm
+from weibao.kit.messages import Message
 from weibao.people.models import Person
 from weibao.people.services import person_reveal_of_record
 
@@ -107,8 +109,8 @@ def _returned_warning(file: AtRiskFile, *, key: str) -> None:
             file,
             RiskWarning.Kind.RETURNED,
             key=key,
-            detail=_("The previous file (%(n)d) was closed on %(day)s.")
-            % {"n": recent.pk, "day": recent.closed_at},
+            detail=gettext_noop("The previous file (%(n)s) was closed on %(day)s."),
+            args={"n": recent.pk, "day": str(recent.closed_at)},
         )
 
 
@@ -222,7 +224,10 @@ def file_refer(
         )
         notify(
             recipients=unit.users.filter(is_active=True, role=Role.CASE_WORKER),
-            title=_("An at-risk file was referred to your unit (file %(n)d)") % {"n": file.pk},
+            title=Message(
+                gettext_noop("An at-risk file was referred to your unit (file %(n)d)"),
+                {"n": file.pk},
+            ),
             link=file.get_absolute_url(),
             kind="atrisk_referral",
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Division, User
 from weibao.atrisk.grading import (
@@ -177,8 +177,8 @@ def files_regrade(
                 file,
                 RiskWarning.Kind.GRADE_UP,
                 key=f"{new_grade}:{on.isoformat()}",
-                detail=_("From %(old)s to %(new)s: %(rule)s")
-                % {"old": old_grade, "new": new_grade, "rule": file.grade_rule},
+                detail=gettext_noop("From %(old)s to %(new)s."),
+                args={"old": old_grade, "new": new_grade},
             )
             _plan_for_grade(file, rules, on)
         elif new_grade != old_grade and RANK[new_grade] > RANK[Grade.WATCH]:
@@ -189,8 +189,8 @@ def files_regrade(
                 file,
                 RiskWarning.Kind.SCORE,
                 key=f"score:{on.isoformat()}",
-                detail=_("Risk score %(score).1f reached the threshold %(threshold).1f.")
-                % {"score": derived.score, "threshold": threshold},
+                detail=gettext_noop("Risk score %(score)s reached the threshold %(threshold)s."),
+                args={"score": f"{derived.score:.1f}", "threshold": f"{threshold:.1f}"},
             )
     AtRiskFile.objects.bulk_update(
         changed,

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.atrisk.grading import (
     Grade,
@@ -69,7 +69,8 @@ def contacts_overdue_warn(*, on: date | None = None) -> int:
             contact.file,
             RiskWarning.Kind.OVERDUE,
             key=f"contact:{contact.pk}",
-            detail=_("A contact was due on %(day)s.") % {"day": contact.due_date.isoformat()},
+            detail=gettext_noop("A contact was due on %(day)s."),
+            args={"day": contact.due_date.isoformat()},
         )
         count += warning is not None
     return count

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from datetime import date, timedelta
 from typing import Any
@@ -28,6 +27,7 @@ from weibao.atrisk.services._common import (
 )
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
+from weibao.kit import spreadsheets
 from weibao.kit.guards import require_perm
 from weibao.lib import idnumber
 from weibao.people.models import Person
@@ -101,17 +101,15 @@ def overview(files: Any, *, on: date | None = None) -> dict[str, Any]:
 
 def file_export(*, actor: User, files: Any, purpose: str) -> tuple[bytes, int]:
     """An .xlsx of the files the actor sees (masked names and ID numbers), audited with purpose."""
-    from openpyxl import Workbook
-
     require_perm(actor, "atrisk.export_files")
     files = files.filter(pk__in=AtRiskFile.objects.for_user(actor).values("pk"))
     purpose = _clean_reason(purpose, "purpose")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("At-risk files"))
+    workbook = spreadsheets.ExportBook()
+    sheet = workbook.sheet(_("At-risk files"))
     sheet.append(
         [
             _("File"),
-            _("Name"),
+            pgettext("person", "Name"),
             _("ID number"),
             _("Sex"),
             _("Age"),
@@ -144,12 +142,11 @@ def file_export(*, actor: User, files: Any, purpose: str) -> tuple[bytes, int]:
             ]
         )
         rows += 1
-    about = workbook.create_sheet(_("About"))
+    about = workbook.sheet(pgettext("export sheet", "About"))
     about.append([_("Purpose"), purpose])
     about.append([_("Exported by"), f"{actor.organisation} {actor.full_name or actor.username}"])
     about.append([_("Names and ID numbers are masked.")])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    content = workbook.bytes()
     record(
         AuditEvent.Action.EXPORT,
         actor=actor,
@@ -157,7 +154,7 @@ def file_export(*, actor: User, files: Any, purpose: str) -> tuple[bytes, int]:
         purpose=purpose,
         rows=rows,
     )
-    return buffer.getvalue(), rows
+    return content, rows
 
 
 def behaviours_for(actor: User) -> Any:

@@ -194,6 +194,11 @@ def contact_record(*, actor: User, file: AtRiskFile, data: Mapping[str, Any]) ->
     done_at = data.get("done_at") or timezone.now()
     if done_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"done_at": [_("This date is in the future.")]})
+    if timezone.localdate(done_at) < file.opened_at:
+        raise ValidationError(
+            {"done_at": [_("The contact cannot be before the file was opened (%(day)s).")
+                         % {"day": file.opened_at}]}
+        )  # fmt: skip
     if not file.is_open:
         raise ValidationError({"kind": [_("The file is closed.")]})
     plan = InterventionPlan.objects.filter(file=file).first()

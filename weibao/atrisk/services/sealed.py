@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Role, User
 from weibao.atrisk.models import (
@@ -20,6 +21,7 @@ from weibao.atrisk.services._common import (
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.kit.guards import raise_if, require_perm
+from weibao.kit.messages import Message
 
 
 def sealed_query_apply(
@@ -55,7 +57,7 @@ def sealed_query_apply(
         )
         notify(
             recipients=User.objects.filter(role=Role.COUNTY_COORDINATOR, is_active=True),
-            title=_("A sealed-record query application waits for a decision"),
+            title=Message(gettext_noop("A sealed-record query application waits for a decision")),
             link="/at-risk/sealed/",
             kind="atrisk_sealed",
         )
@@ -100,7 +102,7 @@ def sealed_query_decide(
         )
         notify(
             recipients=[application.applicant],
-            title=_("Your sealed-record query application was decided"),
+            title=Message(gettext_noop("Your sealed-record query application was decided")),
             link=application.file.get_absolute_url(),
             kind="atrisk_sealed",
         )

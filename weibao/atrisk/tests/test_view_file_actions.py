@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -38,7 +40,11 @@ def test_factor_contact_plan_review(client_for, liaison_a, file_a):
     assert client.post(url(file_a, "factors"), {"kind": "hardship"}).status_code == 302
     assert RiskFactor.objects.filter(file=file_a, kind="hardship").exists()
     assert (
-        client.post(url(file_a, "contacts"), {"kind": "talk", "notes": "谈心"}).status_code == 302
+        client.post(
+            url(file_a, "contacts"),
+            {"kind": "talk", "done_on": timezone.localdate().isoformat(), "notes": "谈心"},
+        ).status_code
+        == 302
     )
     assert Contact.objects.filter(file=file_a, kind="talk").exists()
     assert (
@@ -54,6 +60,24 @@ def test_bad_contact_shows_the_field_error(client_for, liaison_a, file_a):
     r = client_for(liaison_a).post(url(file_a, "contacts"), {"kind": ""})
     assert r.status_code == 400 and "kind" in r.context["form"].errors
     assert not Contact.objects.filter(done_at__isnull=False).exists()
+
+
+def test_a_contact_records_the_day_it_took_place(client_for, liaison_a, file_a):
+    """A visit entered on a later day keeps its own date; the future and the days before the
+    file was opened are refused, and nothing is written."""
+    client = client_for(liaison_a)
+    today = timezone.localdate()
+    r = client.post(url(file_a, "contacts"), {"kind": "talk", "done_on": str(today + timedelta(1))})
+    assert r.status_code == 400
+    r = client.post(url(file_a, "contacts"), {"kind": "talk", "done_on": "2001-01-01"})
+    assert r.status_code == 400
+    assert not Contact.objects.filter(done_at__isnull=False).exists()
+    file_a.opened_at = today - timedelta(days=10)
+    file_a.save()
+    r = client.post(url(file_a, "contacts"), {"kind": "talk", "done_on": str(today - timedelta(3))})
+    assert r.status_code == 302
+    done = Contact.objects.get(done_at__isnull=False)
+    assert timezone.localdate(done.done_at) == today - timedelta(3)
 
 
 def test_refer_and_close(client_for, liaison_a, file_a, county):

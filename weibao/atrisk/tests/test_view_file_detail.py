@@ -28,9 +28,11 @@ def file_a(liaison_a, police, pupil_a):
     return file
 
 
-def test_page_shows_grade_rule_score_parts_plan(client_for, coordinator, file_a):
+def test_page_shows_grade_reason_score_parts_plan(client_for, coordinator, file_a):
     page = client_for(coordinator).get(file_a.get_absolute_url()).content.decode()
-    assert "T2 serious misconduct" in page and "T2:SB04" in page
+    # The grade and why, in words with the law's codes; never the rule's internal code.
+    assert "T2 serious misconduct" in page and "Serious misconduct (Art. 38): SB04" in page
+    assert "T2:SB04" not in page
     assert "BL01" in page and "PM03" in page
     assert "Risk score and its parts" in page
     assert "14 days" in page

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
@@ -27,6 +28,7 @@ from weibao.casework.services._common import (
 )
 from weibao.core.services import notify
 from weibao.kit.guards import raise_if, require_perm
+from weibao.kit.messages import Message
 
 
 def _require_status(case: Case, *allowed: str, field: str = "status") -> None:
@@ -70,7 +72,10 @@ def case_accept(*, actor: User, case: Case) -> Case:
         )
         notify(
             recipients=unit_users(case.reporting_unit),
-            title=_("Your report %(ref)s was accepted by the police") % {"ref": case.reference},
+            title=Message(
+                gettext_noop("Your report %(ref)s was accepted by the police"),
+                {"ref": case.reference},
+            ),
             link=case.get_absolute_url(),
             kind="casework.accepted",
         )
@@ -137,8 +142,10 @@ def case_decide(*, actor: User, case: Case, data: Mapping[str, Any]) -> Case:
         if transferred_to is not None:
             notify(
                 recipients=unit_users(transferred_to),
-                title=_("Mandatory report %(ref)s transferred to your unit")
-                % {"ref": case.reference},
+                title=Message(
+                    gettext_noop("Mandatory report %(ref)s transferred to your unit"),
+                    {"ref": case.reference},
+                ),
                 link=case.get_absolute_url(),
                 kind="casework.transferred",
                 webhook_units=[transferred_to],
@@ -173,7 +180,7 @@ def case_feedback(*, actor: User, case: Case, text: str) -> Case:
         )
         notify(
             recipients=unit_users(case.reporting_unit),
-            title=_("Feedback on your report %(ref)s") % {"ref": case.reference},
+            title=Message(gettext_noop("Feedback on your report %(ref)s"), {"ref": case.reference}),
             link=case.get_absolute_url(),
             kind="casework.feedback",
         )

@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Organisation, User
 from weibao.atrisk.models import AtRiskFile
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.casework.models import (
+    REFERRAL_UNIT_KINDS,
     Case,
     CaseworkSettings,
     Referral,
@@ -33,6 +35,7 @@ from weibao.kit.guards import raise_if, require, require_perm
 
 # Referrals ---------------------------------------------------------------------------------------
 from weibao.kit.idempotency import create_once
+from weibao.kit.messages import Message
 
 
 def _require_subject(actor: User, data: Mapping[str, Any]) -> None:
@@ -69,6 +72,11 @@ def referral_create(
         errors["to_unit"] = [_("Choose the unit to refer to.")]
     elif to_unit.pk == actor.organisation_id:
         errors["to_unit"] = [_("Refer to another unit, not your own.")]
+    elif to_unit.kind not in REFERRAL_UNIT_KINDS:
+        errors["to_unit"] = [
+            _("A %(kind)s does not take referrals: refer to a unit that protects children.")
+            % {"kind": to_unit.get_kind_display()}
+        ]
     action = text_of(data, "action")
     if action not in Referral.Action.values:
         errors["action"] = [_("Choose an action from the list.")]
@@ -109,13 +117,19 @@ def referral_create(
                 referral=referral,
                 kind="referral_sent",
                 text=_("Referred to %(unit)s for %(action)s, due %(due)s.")
-                % {"unit": to_unit, "action": referral.get_action_display(), "due": due},
+                % {"unit": to_unit, "action": Referral.Action(referral.action).label, "due": due},
             )
             assert isinstance(to_unit, Organisation)
             notify(
                 recipients=unit_users(to_unit),
-                title=_("Referral from %(unit)s: %(action)s, due %(due)s")
-                % {"unit": actor.organisation, "action": referral.get_action_display(), "due": due},
+                title=Message(
+                    gettext_noop("Referral from %(unit)s: %(action)s, due %(due)s"),
+                    {
+                        "unit": actor.organisation,
+                        "action": Referral.Action(referral.action).label,
+                        "due": due,
+                    },
+                ),
                 link=referral.get_absolute_url(),
                 kind="casework.referral",
                 webhook_units=[to_unit],
@@ -256,8 +270,10 @@ def referrals_escalate(*, on: date | None = None) -> int:
             )
             notify(
                 recipients=coordinators(),
-                title=_("Overdue referral to %(unit)s (due %(due)s) escalated")
-                % {"unit": referral.to_unit, "due": referral.due_date},
+                title=Message(
+                    gettext_noop("Overdue referral to %(unit)s (due %(due)s) escalated"),
+                    {"unit": referral.to_unit, "due": referral.due_date},
+                ),
                 link=referral.get_absolute_url(),
                 kind="casework.escalated",
             )

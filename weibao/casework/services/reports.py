@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Division, User
 from weibao.audit.models import AuditEvent
@@ -32,6 +33,7 @@ from weibao.casework.services._common import (
 from weibao.core.services import notify
 from weibao.kit.guards import raise_if, require_perm
 from weibao.kit.idempotency import create_once
+from weibao.kit.messages import Message
 from weibao.people.models import Person
 
 # Mandatory reports -------------------------------------------------------------------------------
@@ -162,8 +164,10 @@ def _after_filing(actor: User, case: Case) -> None:
     notify(
         recipients=unit_users(case.police_unit, case.procuratorate),
         title=title % {"ref": case.reference, "codes": ", ".join(case.situations)},
-        body=_("Reported by %(unit)s. Open the report on the platform.")
-        % {"unit": case.reporting_unit},
+        body=Message(
+            gettext_noop("Reported by %(unit)s. Open the report on the platform."),
+            {"unit": case.reporting_unit},
+        ),
         link=case.get_absolute_url(),
         kind="casework.report",
         webhook_units=[unit for unit in (case.police_unit, case.procuratorate) if unit],

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
@@ -33,6 +34,7 @@ from weibao.kit import documents
 
 # Procuratorial suggestions -----------------------------------------------------------------------
 from weibao.kit.guards import raise_if, require_perm
+from weibao.kit.messages import Message
 
 
 def suggestion_number(s: Suggestion) -> str:
@@ -94,8 +96,10 @@ def suggestion_issue(*, actor: User, data: Mapping[str, Any]) -> Suggestion:
         assert isinstance(unit, Organisation)
         notify(
             recipients=unit_users(unit),
-            title=_("Procuratorial suggestion %(n)s: reply due %(due)s")
-            % {"n": suggestion.number, "due": reply_due},
+            title=Message(
+                gettext_noop("Procuratorial suggestion %(n)s: reply due %(due)s"),
+                {"n": suggestion.number, "due": reply_due},
+            ),
             link=suggestion.get_absolute_url(),
             kind="casework.suggestion",
             webhook_units=[unit],
@@ -128,8 +132,10 @@ def suggestion_reply(*, actor: User, suggestion: Suggestion, data: Mapping[str, 
         )
         notify(
             recipients=unit_users(suggestion.issuer),
-            title=_("%(unit)s replied to suggestion %(n)s")
-            % {"unit": suggestion.unit, "n": suggestion.number},
+            title=Message(
+                gettext_noop("%(unit)s replied to suggestion %(n)s"),
+                {"unit": suggestion.unit, "n": suggestion.number},
+            ),
             link=suggestion.get_absolute_url(),
             kind="casework.suggestion",
         )

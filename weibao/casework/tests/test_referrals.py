@@ -86,3 +86,21 @@ def test_idempotent_referral(police, civil_affairs, nurse, file_report):
     first, created = services.referral_create(actor=police, data=data, idempotency_key="k1")
     again, created_again = services.referral_create(actor=police, data=data, idempotency_key="k1")
     assert created and not created_again and first.pk == again.pk
+
+
+def test_a_hotel_takes_no_referral(police, nurse, file_report, county):
+    case = services.case_accept(actor=police, case=file_report(nurse))
+    with pytest.raises(ValidationError) as error:
+        services.referral_create(
+            actor=police,
+            data={"case": case, "to_unit": county.hotel, "action": "relief", "request": "救助"},
+        )
+    assert "to_unit" in error.value.message_dict
+    assert not Referral.objects.exists()
+
+
+def test_the_referral_picker_offers_no_hotel(client_for, police, county):
+    page = client_for(police).get("/pick/casework-referral-unit/", {"q": "鳌溪"}).content.decode()
+    assert "鳌溪宾馆" not in page
+    page = client_for(police).get("/pick/unit/", {"q": "鳌溪"}).content.decode()
+    assert "鳌溪宾馆" in page  # the plain unit picker still finds it, for reporters

@@ -180,3 +180,17 @@ def test_the_real_worker_runs_a_job(liaison_a: User, file_root: Path) -> None:
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert job.done == 10
+
+
+def test_a_finished_jobs_page_links_to_what_it_did(
+    liaison_a: User, run_inline: Any, client_for: Any
+) -> None:
+    with run_inline():
+        job = job_start(actor=liaison_a, kind="test_nothing", title="Quiet", link="/inbox/")
+    page = client_for(liaison_a).get(job.get_absolute_url()).content.decode()
+    assert 'href="/inbox/"' in page and "See what the job did" in page
+
+
+def test_a_job_links_only_within_the_site(liaison_a: User) -> None:
+    with pytest.raises(ValidationError):
+        job_start(actor=liaison_a, kind="test_nothing", title="x", link="https://evil.example/")

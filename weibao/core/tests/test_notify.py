@@ -210,3 +210,20 @@ def test_no_email_without_smtp_or_when_not_wanted(
 
     assert mail.outbox == []
     assert Notification.objects.count() == 1
+
+
+def test_a_message_notification_reads_in_each_readers_language(liaison_a, liaison_b) -> None:
+    from django.utils import translation
+    from django.utils.translation import gettext_noop
+
+    from weibao.kit.messages import Message
+
+    (note, _other) = services.notify(
+        recipients=[liaison_a, liaison_b],
+        title=Message(gettext_noop("New notice: %(title)s"), {"title": "防溺水"}),
+    )
+    assert note.title_args == {"title": "防溺水"}  # kept as the message and its values
+    with translation.override("en"):
+        assert note.title_text() == "New notice: 防溺水"
+    with translation.override("zh-hans"):
+        assert note.title_text() != "New notice: 防溺水" and "防溺水" in note.title_text()

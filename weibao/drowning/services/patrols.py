@@ -13,17 +13,20 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
-from weibao.core.services import notify
+from weibao.core.services import attachment_store, extension_of, notify, validate_upload
 from weibao.drowning.models import (
     EQUIPMENT_FIELDS,
     RECTIFICATION_DAYS,
@@ -34,10 +37,43 @@ from weibao.drowning.models import (
 )
 from weibao.drowning.services._common import Errors, error, raise_errors
 from weibao.kit.guards import require_perm
+from weibao.kit.messages import Message
 
 PATROL_FIELDS = ("patrolled_at", "patroller", *EQUIPMENT_FIELDS.values(), "people_in_water",
                  "notes")  # fmt: skip
 MIN_NOTE_LENGTH = 4
+# Photos taken on a patrol: pictures only, each within the limit, a few a patrol.
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png")
+PHOTO_MAX_BYTES = getattr(settings, "DROWNING_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+MAX_PHOTOS = 6
+
+
+def check_photos(photos: list[UploadedFile]) -> list[ValidationError]:
+    """What is wrong with a patrol's photos (JPEG or PNG, each within PHOTO_MAX_BYTES, at most
+    MAX_PHOTOS); an empty list when nothing is."""
+    problems: list[ValidationError] = []
+    if len(photos) > MAX_PHOTOS:
+        problems.append(
+            ValidationError(_("At most %(n)d photos a patrol.") % {"n": MAX_PHOTOS}, "too_many")
+        )
+    for photo in photos:
+        name = photo.name or ""
+        if extension_of(name) not in PHOTO_EXTENSIONS:
+            message = _("%(name)s: only JPEG or PNG photos are accepted.") % {"name": name}
+            problems.append(ValidationError(message, "extension"))
+        elif (photo.size or 0) > PHOTO_MAX_BYTES:
+            message = _("%(name)s is too large; the limit is %(limit)s a photo.") % {
+                "name": name,
+                "limit": filesizeformat(PHOTO_MAX_BYTES),
+            }
+            problems.append(ValidationError(message, "too_large"))
+        else:
+            try:
+                validate_upload(photo)
+            except ValidationError as exc:
+                for message in exc.message_dict.get("file", exc.messages):
+                    problems.append(ValidationError(f"{name}: {message}", "content"))
+    return problems
 
 
 def township_of(water: HazardousWater) -> Division:
@@ -81,11 +117,17 @@ def patrol_record(*, actor: User, water: HazardousWater, data: dict[str, Any]) -
         for name, field_errors in exc.error_dict.items():
             if name not in errors:
                 errors.setdefault(name, []).extend(field_errors)
+    photos = list(data.get("photos") or [])
+    problems = check_photos(photos)
+    if problems:
+        errors.setdefault("photos", []).extend(problems)
     raise_errors(errors)
     with transaction.atomic(durable=True):
         locked = HazardousWater.objects.select_for_update().get(pk=water.pk)
         patrol.water = locked
         patrol.save()
+        for photo in photos:
+            attachment_store(actor=actor, upload=photo, owner=patrol)
         later = Patrol.objects.filter(water=locked, patrolled_at__gt=patrol.patrolled_at)
         changes: dict[str, list[str]] = {}
         if not later.exists():
@@ -108,6 +150,7 @@ def patrol_record(*, actor: User, water: HazardousWater, data: dict[str, Any]) -
             water=water.pk,
             equipment=changes,
             rectifications=len(opened),
+            photos=len(photos),
         )
         if opened:
             township = opened[0].township
@@ -119,7 +162,10 @@ def patrol_record(*, actor: User, water: HazardousWater, data: dict[str, Any]) -
                     len(opened),
                 )
                 % {"n": len(opened)},
-                body=_("Put it right by %(date)s.") % {"date": opened[0].deadline.isoformat()},
+                body=Message(
+                    gettext_noop("Put it right by %(date)s."),
+                    {"date": opened[0].deadline.isoformat()},
+                ),
                 link=reverse("drowning:rectification_list"),
                 kind="drowning_rectification",
             )
@@ -127,22 +173,37 @@ def patrol_record(*, actor: User, water: HazardousWater, data: dict[str, Any]) -
 
 
 def _open_rectifications(patrol: Patrol, township: Division) -> list[Rectification]:
+    states = {item: getattr(patrol, name) for item, name in EQUIPMENT_FIELDS.items()}
     day = timezone.localdate(patrol.patrolled_at)
-    already = set(
-        Rectification.objects.open().filter(water=patrol.water).values_list("item", flat=True)
+    return open_rectifications(
+        water=patrol.water, states=states, township=township, day=day, patrol=patrol
     )
+
+
+def open_rectifications(
+    *,
+    water: HazardousWater,
+    states: dict[str, str],
+    township: Division,
+    day: date,
+    **source: Any,
+) -> list[Rectification]:
+    """Open a rectification for each item of `states` (item: state) not in place at `water`,
+    due RECTIFICATION_DAYS after `day`, unless one is open for the item already. `source` names
+    what found it (`patrol=` or `sign_inspection=`). Runs inside the caller's transaction."""
+    already = set(Rectification.objects.open().filter(water=water).values_list("item", flat=True))
     opened = [
         Rectification(
-            water=patrol.water,
-            patrol=patrol,
+            water=water,
             item=item,
-            state=getattr(patrol, name),
+            state=state,
             township=township,
             opened_on=day,
             deadline=day + timedelta(days=RECTIFICATION_DAYS),
+            **source,
         )
-        for item, name in EQUIPMENT_FIELDS.items()
-        if getattr(patrol, name) != EquipmentState.OK and item not in already
+        for item, state in states.items()
+        if state != EquipmentState.OK and item not in already
     ]
     return Rectification.objects.bulk_create(opened)
 

@@ -4,7 +4,7 @@ village committee's clerk, the township's worker (shared fixture), a pond near s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,9 +13,10 @@ import time_machine
 
 from weibao.accounts.models import Organisation, Role, User
 from weibao.drowning import services
-from weibao.drowning.models import HazardousWater
+from weibao.drowning.models import Assignment, HazardousWater, ParentLetter
+from weibao.people.models import Person
 from weibao.schools.models import School
-from weibao.testing import County, make_user
+from weibao.testing import County, id_for, make_user
 
 NOW = datetime(2026, 7, 15, 10, 0, tzinfo=UTC)  # 18:00 in the county, a summer Wednesday
 
@@ -111,3 +112,57 @@ def make_water(
 @pytest.fixture
 def water(make_water: Callable[..., HazardousWater]) -> HazardousWater:
     return make_water()
+
+
+# Letters to parents and named responsibility ---------------------------------------------------
+
+
+def make_pupil(county: County, name: str, birth: date, seq: int, **extra: Any) -> Person:
+    """A pupil of school A living in village A (unless `extra` says otherwise)."""
+    fields: dict[str, Any] = {
+        "name": name,
+        "sex": "M",
+        "birth_date": birth,
+        "school": county.school_a,
+        "division": county.village_a,
+        "registered_by": county.school_a,
+        "grade": "三年级",
+        "class_name": "1班",
+        **extra,
+    }
+    person = Person(**fields)
+    person.set_id_number(id_for(birth, seq))
+    person.save()
+    return person
+
+
+@pytest.fixture
+def pupils(county: County) -> list[Person]:
+    """Three pupils of school A: aged 8, 10 and 13 on NOW."""
+    return [
+        make_pupil(county, "张小明", date(2018, 3, 1), 11),
+        make_pupil(county, "王小红", date(2016, 5, 2), 12, class_name="2班"),
+        make_pupil(county, "李小刚", date(2013, 1, 3), 13, grade="六年级"),
+    ]
+
+
+@pytest.fixture
+def teacher_a(county: County) -> User:
+    return make_user("teacher_a", county.school_a, Role.CASE_WORKER, full_name="李老师")
+
+
+@pytest.fixture
+def letter(liaison_a: User, school_a: School, pupils: list[Person]) -> ParentLetter:
+    return services.letter_create(
+        actor=liaison_a,
+        school=school_a,
+        data={"year": 2026, "season": "summer", "issued_on": date(2026, 7, 1)},
+    )
+
+
+@pytest.fixture
+def assignment(liaison_a: User, teacher_a: User, pupils: list[Person]) -> Assignment:
+    return services.assignment_create(
+        actor=liaison_a,
+        data={"child": pupils[0], "assignee": teacher_a, "year": 2026, "season": "summer"},
+    )

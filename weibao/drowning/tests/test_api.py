@@ -43,3 +43,24 @@ def test_post_patrol(water, village_clerk, liaison_a, township_b_worker) -> None
 def test_incidents_read(water, township_worker, coordinator, liaison_a) -> None:
     assert api_for(coordinator).get("/api/v1/drowning/incidents/").status_code == 200
     assert api_for(liaison_a).get("/api/v1/drowning/incidents/").status_code == 403
+
+
+def test_letters_in_scope(letter, liaison_a, liaison_b, edu_reader, outsider) -> None:
+    rows = api_for(liaison_a).get("/api/v1/drowning/letters/").json()["results"]
+    assert [(r["school_name"], r["season"], r["receipts"]) for r in rows] == [
+        ("鳌溪镇中心小学", "summer", 0)
+    ]
+    assert api_for(edu_reader).get(f"/api/v1/drowning/letters/{letter.pk}/").status_code == 200
+    assert api_for(liaison_b).get("/api/v1/drowning/letters/").json()["results"] == []
+    assert api_for(liaison_b).get(f"/api/v1/drowning/letters/{letter.pk}/").status_code == 404
+    assert api_for(outsider).get("/api/v1/drowning/letters/").status_code == 403
+
+
+def test_assignments_in_scope(assignment, teacher_a, liaison_b, outsider) -> None:
+    rows = api_for(teacher_a).get("/api/v1/drowning/assignments/").json()["results"]
+    assert [(r["child_name"], r["assignee_name"]) for r in rows] == [("张*明", "李老师")]
+    assert api_for(liaison_b).get("/api/v1/drowning/assignments/").json()["results"] == []
+    assert (
+        api_for(liaison_b).get(f"/api/v1/drowning/assignments/{assignment.pk}/").status_code == 404
+    )
+    assert api_for(outsider).get("/api/v1/drowning/assignments/").status_code == 403

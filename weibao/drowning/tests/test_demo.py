@@ -91,7 +91,7 @@ def test_seed(demo_county: None) -> None:
     items = Rectification.objects.all()
     assert items.filter(closed_at__isnull=False).exists()
     assert items.overdue(AS_OF).exists()
-    assert all(r.patrol_id for r in items)
+    assert all(r.patrol_id or r.sign_inspection_id for r in items)
     # Each open item shows on its water.
     for item in items.open().select_related("water"):
         assert getattr(item.water, f"{item.item}_state") == item.state
@@ -133,3 +133,66 @@ def test_running_twice_changes_nothing(demo_county: None) -> None:
     )
     assert TownshipMap.objects.count() == 1
     assert names == list(HazardousWater.objects.order_by("pk").values_list("name", "latitude"))
+
+
+def test_letters_and_assignments(demo_county: None) -> None:
+    from weibao.drowning.models import Assignment, Contact, LetterReceipt, ParentLetter
+    from weibao.drowning.services.assignments import silent_assignees, to_be_assigned
+    from weibao.people.models import Person
+
+    lines: list[str] = []
+    _seed(lines)
+    assert any("letters to parents" in line for line in lines)
+    letters = ParentLetter.objects.all()
+    assert letters.exists() and all(x.year == 2026 and x.season == "summer" for x in letters)
+    # Partial receipts: some back, not all.
+    rows, _townships = services.coverage(letters)
+    pupils = sum(r.pupils for r in rows)
+    receipts = LetterReceipt.objects.count()
+    assert pupils and 0 < receipts < pupils
+    # Most children to be assigned are, some have nobody; some assignees are silent.
+    due = to_be_assigned(Person.objects.all(), date(2026, 7, 1))
+    assigned = Assignment.objects.filter(year=2026, season="summer")
+    assert 0.6 * due.count() < assigned.count() < due.count()
+    assert Contact.objects.exists()
+    assert silent_assignees(assigned, date(2026, 9, 19)).exists()
+    assert not Contact.objects.filter(contacted_on__gte=AS_OF).exists()
+    # The demo's school liaison sees the school's letter and assignments.
+    liaison = User.objects.get(username="liaison_a")
+    assert ParentLetter.objects.for_user(liaison).exists()
+    # Running again adds nothing.
+    counts = (letters.count(), receipts, assigned.count(), Contact.objects.count())
+    _seed()
+    assert counts == (
+        ParentLetter.objects.count(),
+        LetterReceipt.objects.count(),
+        Assignment.objects.count(),
+        Contact.objects.count(),
+    )
+
+
+def test_sign_inspections(demo_county: None) -> None:
+    from weibao.drowning.models import Catchment, SignInspection, SignInspectionItem
+    from weibao.schools.models import School
+
+    lines: list[str] = []
+    _seed(lines)
+    assert any("sign inspections" in line for line in lines)
+    done = SignInspection.objects.all()
+    near = School.objects.filter(pk__in=Catchment.objects.values("school_id")).count()
+    # Some schools with waters near them inspected this summer, not all; each is reported.
+    assert 0 < done.count() < near or near == done.count() == 1
+    assert all(x.year == 2026 and x.season == "summer" and x.submitted_at for x in done)
+    assert all(x.inspected_on < AS_OF for x in done)
+    # Each inspection covers its whole catchment; a few gaps opened rectifications.
+    for inspection in done:
+        expected = Catchment.objects.filter(school=inspection.school).count()
+        assert SignInspectionItem.objects.filter(inspection=inspection).count() == expected
+    assert Rectification.objects.filter(sign_inspection__isnull=False).exists()
+    counts = (done.count(), SignInspectionItem.objects.count(), Rectification.objects.count())
+    _seed()
+    assert counts == (
+        SignInspection.objects.count(),
+        SignInspectionItem.objects.count(),
+        Rectification.objects.count(),
+    )

@@ -4,21 +4,28 @@ user it raises PermissionDenied and writes nothing. The scheduler's services tak
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from weibao.audit.models import AuditEvent
+from weibao.core.models import Attachment
 from weibao.drowning import services
 from weibao.drowning.models import (
+    Assignment,
+    Contact,
     Custodian,
     HazardousWater,
     Incident,
+    LetterReceipt,
+    ParentLetter,
     Patrol,
     PatrolPlan,
     Rectification,
+    SignInspection,
+    SignInspectionItem,
     TownshipMap,
 )
 from weibao.drowning.tests.conftest import water_data
@@ -26,6 +33,7 @@ from weibao.testing import xlsx_upload
 
 MODELS = (
     HazardousWater, Custodian, Patrol, Rectification, Incident, PatrolPlan, TownshipMap,
+    ParentLetter, LetterReceipt, Assignment, Contact, SignInspection, SignInspectionItem,
     AuditEvent,
 )  # fmt: skip
 GEOJSON = (
@@ -35,12 +43,18 @@ GEOJSON = (
 )
 
 
+SIGN_HEADER = {"year": 2026, "inspected_on": date(2026, 7, 10), "inspected_by": "王老师"}
+
+
 def _state():
-    return [list(m._default_manager.order_by("pk").values()) for m in MODELS]
+    rows = [list(m._default_manager.order_by("pk").values()) for m in MODELS]
+    return [*rows, Attachment.objects.count()]
 
 
 @pytest.fixture
-def world(water, township_worker, county):
+def world(
+    water, township_worker, county, letter, assignment, pupils, school_a, teacher_a, liaison_a
+):
     services.patrol_record(
         actor=township_worker,
         water=water,
@@ -53,8 +67,14 @@ def world(water, township_worker, county):
         data={"name": "王", "phone": "13800001234", "township": county.township_a,
               "summer": True, "waters": [water]},
     )  # fmt: skip
+    inspection = services.sign_inspection_save(
+        actor=liaison_a, school=school_a, data=SIGN_HEADER, items=[]
+    )
     return {"water": water, "custodian": custodian, "county": county,
-            "rectification": Rectification.objects.get()}  # fmt: skip
+            "inspection": inspection,
+            "rectification": Rectification.objects.get(), "letter": letter,
+            "assignment": assignment, "pupils": pupils, "school_a": school_a,
+            "teacher_a": teacher_a}  # fmt: skip
 
 
 CALLS = {
@@ -112,7 +132,40 @@ CALLS = {
     "township_map_upload": lambda a, w: services.township_map_upload(
         actor=a, upload=io.BytesIO(GEOJSON), name="t.geojson"
     ),
-}
+    "letter_create": lambda a, w: services.letter_create(
+        actor=a, school=w["school_a"],
+        data={"year": 2026, "season": "winter", "issued_on": date(2026, 7, 1)},
+    ),
+    "letter_download": lambda a, w: services.letter_download(actor=a, letter=w["letter"]),
+    "receipts_set": lambda a, w: services.receipts_set(
+        actor=a, letter=w["letter"], shown=[w["pupils"][0].pk], received=[w["pupils"][0].pk],
+        received_on=date(2026, 7, 2),
+    ),
+    "receipts_import": lambda a, w: services.receipts_import(
+        actor=a, letter=w["letter"],
+        upload=xlsx_upload(["ID number"], [[w["pupils"][0].id_number]]),
+    ),
+    "assignment_create": lambda a, w: services.assignment_create(
+        actor=a,
+        data={"child": w["pupils"][1], "assignee": w["teacher_a"], "year": 2026,
+              "season": "summer"},
+    ),
+    "contact_log": lambda a, w: services.contact_log(
+        actor=a, assignment=w["assignment"],
+        data={"contacted_on": date(2026, 7, 14), "way": "phone"},
+    ),
+    "sign_inspection_save": lambda a, w: services.sign_inspection_save(
+        actor=a, school=w["school_a"], data=SIGN_HEADER,
+        items=[{"water": w["water"].pk, "sign_state": "missing", "pole_state": "ok",
+                "rope_state": "ok", "ring_state": "ok"}],
+    ),
+    "sign_inspection_submit": lambda a, w: services.sign_inspection_submit(
+        actor=a, inspection=w["inspection"]
+    ),
+    "sign_report_download": lambda a, w: services.sign_report_download(
+        actor=a, inspection=w["inspection"]
+    ),
+}  # fmt: skip
 # The wrong actor for each: a school (reads its catchment, writes nothing), the other township.
 WRONG = {
     "water_create": "liaison_a", "water_update": "township_b_worker", "waters_import": "edu_reader",
@@ -120,6 +173,11 @@ WRONG = {
     "custodian_update": "township_b_worker", "patrol_record": "liaison_a",
     "rectification_close": "village_clerk", "incident_record": "village_clerk",
     "patrol_plan_set": "township_worker", "township_map_upload": "coordinator",
+    "letter_create": "liaison_b", "letter_download": "township_b_worker",
+    "receipts_set": "edu_reader", "receipts_import": "liaison_b",
+    "assignment_create": "liaison_b", "contact_log": "village_clerk",
+    "sign_inspection_save": "liaison_b", "sign_inspection_submit": "township_worker",
+    "sign_report_download": "liaison_b",
 }  # fmt: skip
 
 

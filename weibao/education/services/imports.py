@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
@@ -27,9 +27,13 @@ from weibao.schools.models import School
 COLUMNS = (
     Column("date", gettext_lazy("Date"), example="2026-09-15", width=12),
     Column("status", gettext_lazy("Status"), example="held", width=10),
-    Column("audience", gettext_lazy("Audience"), example="pupils", width=12),
+    Column("audience", pgettext_lazy("session", "Audience"), example="pupils", width=12),
     Column("grades", gettext_lazy("Grades"), required=False, example="三年级、四年级", width=16),
-    Column("attendance", gettext_lazy("Number attending"), required=False, example="120",
+    Column("pupils_attending", gettext_lazy("Pupils attending"), required=False, example="120",
+           width=10),
+    Column("teachers_attending", gettext_lazy("Teachers attending"), required=False,
+           example="6", width=10),
+    Column("parents_attending", gettext_lazy("Parents attending"), required=False, example="0",
            width=10),
     Column("topics", gettext_lazy("Topics"), example="预防校园欺凌、防溺水", width=24),
     Column("speaker_kind", gettext_lazy("Speaker kind"), example="police officer", width=14),
@@ -113,7 +117,8 @@ class _Importer:
         data["speaker_kind"] = self.choice(self.speakers, texts, "speaker_kind", errors)
         data["grades"] = texts.get("grades", "")
         data["notes"] = texts.get("notes", "")
-        for key, default in (("attendance", 0), ("receipts_returned", None)):
+        counts = [(name, 0) for name in Session.GROUP_FIELDS.values()]
+        for key, default in (*counts, ("receipts_returned", None)):
             text = texts.get(key, "").replace(",", "").strip()
             try:
                 data[key] = int(text) if text else default

@@ -24,7 +24,7 @@ from weibao.schools.models import School
 SESSION_FIELDS = (
     "school", "division", "date", "status", "audience", "grades", "attendance", "speaker_kind",
     "appointment", "speaker_name", "speaker_unit", "hours", "notice_sent", "receipts_returned",
-    "notes",
+    "notes", *Session.GROUP_FIELDS.values(),
 )  # fmt: skip
 
 
@@ -75,11 +75,8 @@ def _apply_session(
         _add(errors, "status", _("Choose planned, held or cancelled."))
     if session.audience not in Session.Audience.values:
         _add(errors, "audience", _("Choose the audience."))
-    attendance = session.attendance
-    if attendance is None or int(attendance) < 0:
-        _add(errors, "attendance", _("Enter the number attending."))
-    elif session.status == Session.Status.HELD and int(attendance) == 0:
-        _add(errors, "attendance", _("A session that was held had someone attending."))
+    else:
+        _count_groups(session, data, errors)
     hours = _decimal(session.hours)
     if hours is None or hours <= 0 or hours > MAX_SESSION_HOURS:
         _add(
@@ -98,6 +95,45 @@ def _apply_session(
     if cases and any(case.status != TeachingCase.Status.PUBLISHED for case in cases):
         _add(errors, "cases", _("Only published cases from the library can be used."))
     return topics, cases
+
+
+def _count_groups(session: Session, data: Mapping[str, Any], errors: Errors) -> None:
+    """Pupils, teachers and parents are counted apart; `attendance` is their sum. A total
+    alone (an older import or API client) counts for the audience's group (pupils for a mixed
+    one). A held session's audience follows who came: one group, or mixed."""
+    groups = Session.GROUP_FIELDS
+    field = "pupils_attending"  # where a missing count is reported
+    if not any(name in data for name in groups.values()) and "attendance" in data:
+        field = "attendance"
+        total = data["attendance"]
+        if total is None or int(total) < 0:
+            _add(errors, field, _("Enter the number attending."))
+            return
+        audience = Session.Audience(session.audience)
+        if audience not in groups and int(total):
+            _add(
+                errors, field, _("For a mixed audience, count pupils, teachers and parents apart.")
+            )
+            return
+        for name in groups.values():
+            setattr(session, name, 0)
+        if audience in groups:
+            setattr(session, groups[audience], int(total))
+    counts = {}
+    for audience, name in groups.items():
+        value = getattr(session, name)
+        if value is None or int(value) < 0:
+            _add(errors, name, _("Enter a number of people, 0 or more."))
+            return
+        counts[audience] = int(value)
+    session.attendance = sum(counts.values())
+    if session.status != Session.Status.HELD:
+        return
+    came = [audience for audience, n in counts.items() if n]
+    if not came:
+        _add(errors, field, _("A session that was held had someone attending."))
+    else:
+        session.audience = came[0] if len(came) == 1 else Session.Audience.MIXED
 
 
 def _check_speaker(session: Session, errors: Errors) -> None:

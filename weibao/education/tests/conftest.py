@@ -127,6 +127,11 @@ def session_data(school_a: School, topics: list[Topic]) -> Callable[..., dict[st
             "hours": 1,
         }
         data.update(changes)
+        counted = {"attendance", *Session.GROUP_FIELDS.values()} & set(changes)
+        if data["audience"] == Session.Audience.MIXED and not counted:
+            # A family open day: pupils and parents, each counted.
+            del data["attendance"]
+            data.update(pupils_attending=60, parents_attending=60)
         return data
 
     return make
@@ -188,7 +193,9 @@ def import_row(**values: Any) -> list[Any]:
         "status": "held",
         "audience": "pupils",
         "grades": "五年级",
-        "attendance": "80",
+        "pupils_attending": "80",
+        "teachers_attending": "",
+        "parents_attending": "",
         "topics": "预防校园欺凌、防溺水",
         "speaker_kind": "police officer",
         "speaker_name": "吴军",
@@ -198,5 +205,9 @@ def import_row(**values: Any) -> list[Any]:
         "receipts_returned": "",
         "notes": "",
     }
+    audience = values.get("audience", "pupils")
+    counted = {"pupils_attending", "teachers_attending", "parents_attending"} & set(values)
+    if audience in ("teachers", "parents") and not counted:  # the count in its own column
+        base["pupils_attending"], base[f"{audience}_attending"] = "", "80"
     base.update(values)
     return [base[column.key] for column in services.COLUMNS]

@@ -161,3 +161,37 @@ def test_query_count_does_not_grow(term, make_school, make_session, django_asser
         report = coverage_report(term)
         assert report.total.met == 6
     assert Session.objects.count() == 6
+
+
+def test_each_group_is_counted_apart(term, school_a, make_session) -> None:
+    """One session may reach pupils, teachers and parents: each is counted, the audience
+    follows who came, and the session counts for the pupils' and the parents' minimum."""
+    session = make_session(
+        audience="pupils", pupils_attending=100, teachers_attending=5, parents_attending=30
+    )
+    assert session.audience == Session.Audience.MIXED and session.attendance == 135
+    row = _row(coverage_report(term), school_a)
+    assert (row.pupil_sessions, row.parent_sessions) == (1, 1) and row.met
+    figures = coverage_report(term).figures
+    assert dict(figures.reached_rows) == {"pupils": 100, "teachers": 5, "parents": 30}
+
+
+def test_pupils_and_teachers_do_not_count_for_parents(term, school_a, make_session) -> None:
+    session = make_session(audience="mixed", pupils_attending=80, teachers_attending=4)
+    assert session.audience == Session.Audience.MIXED
+    row = _row(coverage_report(term), school_a)
+    assert (row.pupil_sessions, row.parent_sessions) == (1, 0) and not row.met
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"pupils_attending": -1},
+        {"pupils_attending": 0, "teachers_attending": 0, "parents_attending": 0},
+        {"audience": "mixed", "attendance": 50},  # a mixed total cannot be split
+    ],
+)
+def test_bad_counts_are_refused(session_data, bureau, counts) -> None:
+    with pytest.raises(ValidationError):
+        services.session_create(actor=bureau, data=session_data(**counts))
+    assert not Session.objects.exists()

@@ -21,7 +21,7 @@ def test_good_file(liaison_a, term, school_a, topics) -> None:
             audience="parents", grades="", notice_sent="是", receipts_returned="300",
             speaker_kind="teacher", speaker_name="李老师", speaker_unit="",
         ),
-        import_row(status="planned", attendance="", date=term.end.isoformat()),
+        import_row(status="planned", pupils_attending="", date=term.end.isoformat()),
     ]  # fmt: skip
     report = services.sessions_import(
         actor=liaison_a, upload=xlsx(rows), term=term, school=school_a
@@ -41,10 +41,10 @@ def test_bad_rows_are_reported_and_nothing_is_written(liaison_a, term, school_a)
         import_row(),
         import_row(date="2026-13-01"),
         import_row(topics="不存在的主题"),
-        import_row(audience="everyone", attendance="many"),
+        import_row(audience="everyone", pupils_attending="many"),
         import_row(date=(term.start - timedelta(days=1)).isoformat()),
         import_row(speaker_kind="legal vice-principal", speaker_name="无此人"),
-        import_row(attendance="0"),  # the service refuses it: a held session had someone
+        import_row(pupils_attending="0"),  # the service refuses it: a held session had someone
     ]
     report = services.sessions_import(
         actor=liaison_a, upload=xlsx(rows), term=term, school=school_a
@@ -52,12 +52,12 @@ def test_bad_rows_are_reported_and_nothing_is_written(liaison_a, term, school_a)
     assert not report.clean and report.created == 0
     found = {(e.row, e.column) for e in report.errors}
     assert found == {
-        (3, "Date"), (4, "Topics"), (5, "Audience"), (5, "Number attending"), (6, "Date"),
-        (7, "Speaker's name"), (8, "Number attending"),
+        (3, "Date"), (4, "Topics"), (5, "Audience"), (5, "Pupils attending"), (6, "Date"),
+        (7, "Speaker's name"), (8, "Pupils attending"),
     }  # fmt: skip
     messages = {(e.row, e.column): e.message for e in report.errors}
     assert messages[(4, "Topics")] == "Unknown topic “不存在的主题”: use the county's topic names."
-    assert messages[(8, "Number attending")] == "A session that was held had someone attending."
+    assert messages[(8, "Pupils attending")] == "A session that was held had someone attending."
     assert not Session.objects.exists()
     assert not AuditEvent.objects.filter(target_type="education.session").exists()
 

@@ -24,8 +24,8 @@ def _db_met(term) -> set[int]:
         law_sessions__date__gte=term.start,
         law_sessions__date__lte=term.end,
     )
-    pupils = held & Q(law_sessions__audience__in=["pupils", "mixed"])
-    parents = held & Q(law_sessions__audience__in=["parents", "mixed"])
+    pupils = held & Q(law_sessions__pupils_attending__gt=0)
+    parents = held & Q(law_sessions__parents_attending__gt=0)
     schools = School.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=term.end)).annotate(
         pupils=Count("law_sessions", filter=pupils),
         parents=Count("law_sessions", filter=parents),
@@ -44,7 +44,7 @@ def _scenario(make_session, make_school, school_b, kindergarten, county) -> None
     for n in range(3):
         school = make_school(f"公溪村小学{n}", village=county.village_b)
         if n:
-            make_session(school=school, audience="mixed", attendance=30)
+            make_session(school=school, audience="mixed", pupils_attending=20, parents_attending=10)
 
 
 def test_page_chart_excel_and_database_agree(

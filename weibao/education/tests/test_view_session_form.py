@@ -18,7 +18,7 @@ def post_data(school, topics, **changes):
         "date": (timezone.localdate() - timedelta(days=2)).isoformat(),
         "status": "held",
         "audience": "parents",
-        "attendance": "200",
+        "parents_attending": "200",
         "topics": [t.pk for t in topics[:2]],
         "speaker_kind": "volunteer",
         "speaker_name": "志愿者张",
@@ -47,7 +47,15 @@ def test_other_school_is_not_a_choice(client_for, liaison_b, school_a, topics) -
 
 def test_bad_input_names_the_field(client_for, liaison_a, school_a, topics) -> None:
     response = client_for(liaison_a).post(
-        CREATE, post_data(school_a, topics, audience="pupils", receipts_returned="")
+        CREATE,
+        post_data(
+            school_a,
+            topics,
+            audience="pupils",
+            pupils_attending="200",
+            parents_attending="",
+            receipts_returned="",
+        ),
     )
     assert response.status_code == 400
     assert "Only sessions for parents record the notice sent home." in response.content.decode()
@@ -63,7 +71,7 @@ def test_edit_marks_held(client_for, liaison_a, make_session, topics, school_a) 
     url = reverse("education:session_edit", args=[session.pk])
     c = client_for(liaison_a)
     assert c.get(url).status_code == 200
-    response = c.post(url, post_data(school_a, topics, attendance="66"))
+    response = c.post(url, post_data(school_a, topics, parents_attending="66"))
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.status == "held" and session.attendance == 66

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from weibao.kit.spreadsheets import (
@@ -26,7 +26,7 @@ from weibao.kit.spreadsheets import (
 from weibao.lib import idnumber
 
 COLUMNS = [
-    Column("name", gettext_lazy("Name"), example="张三"),
+    Column("name", pgettext_lazy("person", "Name"), example="张三"),
     Column("id_number", gettext_lazy("ID number"), example="11010519491231002X", width=22),
     Column("note", gettext_lazy("Notes"), required=False),
 ]
@@ -94,7 +94,7 @@ def test_errors_sheet_lists_each_error() -> None:
 
 
 CODE_COLUMNS = [
-    Column("name", gettext_lazy("Name")),
+    Column("name", pgettext_lazy("person", "Name")),
     Column("id_number", gettext_lazy("ID number"), code=True),
 ]
 
@@ -139,9 +139,9 @@ def test_a_fifteen_digit_number_cell_and_a_leading_apostrophe_are_read_exactly()
 # formulas and full-width spaces. ---------------------------------------------------------------
 
 PEOPLE = [
-    Column("name", gettext_lazy("Name"), person_name=True),
+    Column("name", pgettext_lazy("person", "Name"), person_name=True),
     Column("id_number", gettext_lazy("ID number"), code=True),
-    Column("start", gettext_lazy("Start date"), required=False, date=True),
+    Column("start", pgettext_lazy("employment", "Start date"), required=False, date=True),
     Column("note", gettext_lazy("Notes"), required=False),
 ]
 

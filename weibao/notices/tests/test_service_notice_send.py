@@ -71,7 +71,7 @@ def test_notifies_each_liaison_without_the_body(sent_notice) -> None:
     note = notes.first()
     assert note is not None
     assert note.link == sent_notice.get_absolute_url()
-    assert sent_notice.title in note.title
+    assert sent_notice.title in note.title_text()
     assert sent_notice.body not in note.body
 
 

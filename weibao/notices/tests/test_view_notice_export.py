@@ -6,7 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from weibao.audit.models import AuditEvent
-from weibao.notices.tests.conftest import past_deadline
+from weibao.notices.tests.conftest import past_deadline, pdf
 
 
 def test_exports_the_status_table(client_for, education, sent_notice) -> None:
@@ -28,3 +28,20 @@ def test_not_allowed(client_for, sent_notice, liaison_a, outsider, coordinator) 
     assert client_for(outsider).get(url).status_code == 404
     assert client_for(coordinator).get(url).status_code == 404
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_the_export_carries_each_schools_latest_reply(
+    client_for, education, sent_notice, liaison_a
+) -> None:
+    from weibao.notices import services
+
+    recipient = sent_notice.recipients.get(user=liaison_a)
+    services.notice_reply(actor=liaison_a, recipient=recipient, text="初稿", uploads=[pdf()])
+    services.notice_reply(
+        actor=liaison_a, recipient=recipient, text="已开展防溺水教育，共12个班。", uploads=[pdf()]
+    )
+    response = client_for(education).get(reverse("notices:export", args=[sent_notice.pk]))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][-1] == "Reply"
+    texts = {row[-1] for row in rows[1:]}
+    assert "已开展防溺水教育，共12个班。" in texts and "初稿" not in texts

@@ -28,13 +28,38 @@ def test_every_view_is_audited(client_for, liaison_a, pupil_a) -> None:
 
 
 def test_page_shows_masked_values_and_guardians(client_for, liaison_a, pupil_a, parent_a):
+    """The child's own school reads the child's name in full (it holds the record); the ID
+    number, phone and address are masked, and so is everyone the school does not hold."""
     body = client_for(liaison_a).get(_url(pupil_a)).content.decode()
     assert pupil_a.masked_id_number in body
     assert "138****5678" in body
     assert "张*山" in body  # the father, masked
-    for clear in (pupil_a.id_number, pupil_a.phone, "张三", "张大山", parent_a.phone):
+    assert "<h1>张三 " in body
+    for clear in (pupil_a.id_number, pupil_a.phone, "张大山", parent_a.phone):
         assert clear not in body
     assert reverse("people:reveal", args=[pupil_a.pk]) in body
+
+
+def test_units_that_do_not_hold_the_record_read_the_name_masked(
+    client_for, coordinator, police, pupil_a
+):
+    for user in (coordinator, police):
+        body = client_for(user).get(_url(pupil_a)).content.decode()
+        assert "张*" in body and "张三" not in body
+
+
+def test_the_home_address_is_masked_and_revealed_with_a_reason(client_for, liaison_a, pupil_a):
+    pupil_a.address = "鳌溪镇上岭村3组12号"
+    pupil_a.save()
+    client = client_for(liaison_a)
+    body = client.get(_url(pupil_a)).content.decode()
+    assert "鳌溪镇上岭村" in body and "3组12号" not in body
+    response = client.post(
+        reverse("people:reveal", args=[pupil_a.pk]), {"field": "address", "reason": "家访核实住址"}
+    )
+    assert "鳌溪镇上岭村3组12号" in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL, target_id=str(pupil_a.pk))
+    assert event.detail["field"] == "address"
 
 
 @pytest.mark.parametrize(

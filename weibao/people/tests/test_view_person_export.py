@@ -69,3 +69,31 @@ def test_system_roles_cannot_export(request, client_for, pupil_a, user) -> None:
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"purpose": PURPOSE}).status_code == 403
     assert not Job.objects.exists()
+
+
+def test_a_protected_export_shows_its_password_once_and_holds_no_formula(
+    client_for, liaison_a, county, file_root, django_capture_on_commit_callbacks
+) -> None:
+    import msoffcrypto
+
+    from weibao.people.tests.conftest import make_person
+
+    make_person('=HYPERLINK("http://evil.example","点我")', county.school_a, school=county.school_a)
+    client = client_for(liaison_a)
+    client.post(URL, {"purpose": PURPOSE, "protect": "on"})
+    job = Job.objects.get()
+    assert job.params["protect"] is True
+    assert jobs.execute(str(job.pk)) == Job.Status.DONE
+    page = client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.result is not None and job.secret == ""
+    password = page.split("<code>")[1].split("</code>")[0]
+    assert password not in client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
+    with job.result.file.open("rb") as handle:
+        office = msoffcrypto.OfficeFile(io.BytesIO(handle.read()))
+    office.load_key(password=password)
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    cells = [c for row in load_workbook(plain).worksheets[0].iter_rows() for c in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert any(str(cell.value).startswith("'=") for cell in cells)

@@ -46,8 +46,8 @@ def test_anonymous_redirected(client, county) -> None:
 
 def test_home_shows_the_count_to_the_bureau(client_for, education, liaison_a, record_a, record_b):
     response = client_for(education).get(reverse("core:home"))
-    items = {item.label: item for item in response.context["waiting"]}
+    items = {item.label: item for item in response.context["bench"].waiting}
     item = items["Schools without a campus liaison"]
     assert (item.count, item.url) == (2, URL)
-    others = client_for(liaison_a).get(reverse("core:home")).context["waiting"]
+    others = client_for(liaison_a).get(reverse("core:home")).context["bench"].waiting
     assert "Schools without a campus liaison" not in {i.label for i in others}

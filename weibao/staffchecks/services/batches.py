@@ -12,13 +12,14 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.kit import crypto, spreadsheets
 from weibao.kit.guards import require_perm
+from weibao.kit.messages import Message
 from weibao.kit.spreadsheets import Column
 from weibao.lib import idnumber
 from weibao.staffchecks import matching
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from weibao.core.models import Attachment, Job
 
 APPLICANT_COLUMNS = (
-    Column("name", gettext_lazy("Name"), example="王五", width=12, person_name=True),
+    Column("name", pgettext_lazy("person", "Name"), example="王五", width=12, person_name=True),
     Column(
         "id_number", gettext_lazy("ID number"), example="361025199001010026", width=22, code=True
     ),
@@ -211,10 +212,14 @@ def annual_open_all(*, year: int, actor: User | None = None, notify_units: bool 
             )
             notify(
                 recipients=recipients,
-                title=_("The %(year)d annual staff record check is open") % {"year": year},
-                body=_(
-                    "Every member of staff who works with children is to be checked again this "
-                    "year. Bring the roster up to date, then run the check."
+                title=Message(
+                    gettext_noop("The %(year)d annual staff record check is open"), {"year": year}
+                ),
+                body=Message(
+                    gettext_noop(
+                        "Every member of staff who works with children is to be checked again this "
+                        "year. Bring the roster up to date, then run the check."
+                    )
                 ),
                 link=reverse("staffchecks:batch_list"),
                 kind="staffchecks",
@@ -240,7 +245,13 @@ def batches_run_start(*, actor: User, batches: Sequence[CheckBatch]) -> Job:
         if len(open_ids) == 1
         else _("Staff record check: %(n)d units") % {"n": len(open_ids)}
     )
-    return job_start(actor=actor, kind=RUN_JOB_KIND, title=title, params={"batch_ids": open_ids})
+    return job_start(
+        actor=actor,
+        kind=RUN_JOB_KIND,
+        title=title,
+        params={"batch_ids": open_ids},
+        link=reverse("staffchecks:batch_list"),
+    )
 
 
 def _snapshot_roster(batch: CheckBatch) -> int:
@@ -327,8 +338,12 @@ def _finish_batch(batch: CheckBatch, actor: User | None) -> None:
         )
         notify(
             recipients=_unit_users(batch.unit_id),
-            title=_("Staff record check results are ready"),
-            body=_("Open the check request to see the results and record any action needed."),
+            title=Message(gettext_noop("Staff record check results are ready")),
+            body=Message(
+                gettext_noop(
+                    "Open the check request to see the results and record any action needed."
+                )
+            ),
             link=batch.get_absolute_url(),
             kind="staffchecks",
         )
@@ -336,7 +351,9 @@ def _finish_batch(batch: CheckBatch, actor: User | None) -> None:
         if possible:
             notify(
                 recipients=register_users(),
-                title=_("%(n)d possible matches wait for confirmation") % {"n": possible},
+                title=Message(
+                    gettext_noop("%(n)d possible matches wait for confirmation"), {"n": possible}
+                ),
                 link=reverse("staffchecks:matches"),
                 kind="staffchecks",
             )

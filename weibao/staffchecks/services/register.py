@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from weibao.accounts.models import User
 from weibao.audit.models import AuditEvent
@@ -36,7 +36,7 @@ from weibao.staffchecks.services._common import (
 )
 
 REGISTER_COLUMNS = (
-    Column("name", gettext_lazy("Name"), example="李四", width=12, person_name=True),
+    Column("name", pgettext_lazy("person", "Name"), example="李四", width=12, person_name=True),
     Column("id_number", gettext_lazy("ID number"), required=False, width=22, code=True),
     Column(
         "birth_date", gettext_lazy("Birth date"), required=False, example="1980-02-02", date=True

@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from weibao.accounts.models import User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record
 from weibao.kit import documents, spreadsheets
 from weibao.kit.guards import require_perm
+from weibao.kit.messages import Message
 from weibao.kit.spreadsheets import Column
 from weibao.staffchecks import matching
 from weibao.staffchecks.models import (
@@ -151,7 +152,7 @@ def item_confirm(*, actor: User, item: CheckItem, barred: bool, note: str = "") 
 
         notify(
             recipients=_unit_users(item.batch.unit_id),
-            title=_("A pending staff record check result has been decided"),
+            title=Message(gettext_noop("A pending staff record check result has been decided")),
             link=item.batch.get_absolute_url(),
             kind="staffchecks",
         )

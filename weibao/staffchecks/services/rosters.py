@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
@@ -44,13 +44,15 @@ STORED_ERRORS = 500  # errors kept on the upload for the page; the download has 
 # Columns ------------------------------------------------------------------------------------
 
 ROSTER_COLUMNS = (
-    Column("name", gettext_lazy("Name"), example="张三", width=12, person_name=True),
+    Column("name", pgettext_lazy("person", "Name"), example="张三", width=12, person_name=True),
     Column(
         "id_number", gettext_lazy("ID number"), example="361025198503150016", width=22, code=True
     ),
     Column("role", gettext_lazy("Role"), example=str(StaffMember.StaffRole.TEACHER.label)),
-    Column("start_date", gettext_lazy("Start date"), example="2024-09-01", date=True),
-    Column("end_date", gettext_lazy("End date"), required=False, date=True),
+    Column(
+        "start_date", pgettext_lazy("employment", "Start date"), example="2024-09-01", date=True
+    ),
+    Column("end_date", pgettext_lazy("employment", "End date"), required=False, date=True),
 )
 
 # The words county offices write in their own sheets, whatever the catalogue's translation.

@@ -112,3 +112,41 @@ document.addEventListener("change", function (event) {
     }
   });
 })();
+
+// Confirmation before anything destructive or county-wide: a form with data-confirm="question"
+// asks in the page's own dialog (base.html, in the page's language), then submits as clicked.
+(function () {
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) {
+      return;
+    }
+    if (form.dataset.confirmed === "yes") {
+      delete form.dataset.confirmed;
+      return;
+    }
+    var dialog = document.getElementById("confirm-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") {
+      return; // no dialog support: the server still checks everything
+    }
+    event.preventDefault();
+    var submitter = event.submitter || null;
+    document.getElementById("confirm-dialog-text").textContent = form.dataset.confirm;
+    dialog.returnValue = "";
+    dialog.addEventListener(
+      "close",
+      function () {
+        if (dialog.returnValue === "ok") {
+          form.dataset.confirmed = "yes";
+          if (submitter) {
+            form.requestSubmit(submitter);
+          } else {
+            form.requestSubmit();
+          }
+        }
+      },
+      { once: true }
+    );
+    dialog.showModal();
+  });
+})();
