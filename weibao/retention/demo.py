@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
@@ -76,4 +77,4 @@ def seed(*, seed: int, scale: float, as_of: date, progress: Progress) -> None:
             target_repr="demo impact assessments",
             count=len(made),
         )
-    progress(f"retention: {len(made)} impact assessments")
+    progress(_("Personal-information impact assessments: %(n)d") % {"n": len(made)})
