@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Organisation
 from weibao.atrisk.models import (
@@ -15,6 +16,7 @@ from weibao.atrisk.models import (
     Measure,
     RiskWarning,
 )
+from weibao.kit.messages import Message
 from weibao.lib import idnumber
 from weibao.people.models import Person
 
@@ -64,7 +66,7 @@ def _township_of(person: Person) -> Any:
     return division if division is not None and division.level == division.Level.TOWNSHIP else None
 
 
-def _notify(file: AtRiskFile, title: str, kind: str) -> None:
+def _notify(file: AtRiskFile, title: Message, kind: str) -> None:
     """Tell the responsible worker (no child's name: the link checks who may see the file)."""
     from weibao.core.services import notify
 
@@ -84,8 +86,10 @@ def _warn(
         return None
     _notify(
         file,
-        _("At-risk warning: %(kind)s (file %(n)d)")
-        % {"kind": warning.get_kind_display(), "n": file.pk},
+        Message(
+            gettext_noop("At-risk warning: %(kind)s (file %(n)d)"),
+            {"kind": RiskWarning.Kind(warning.kind).label, "n": file.pk},
+        ),
         kind="atrisk_warning",
     )
     return warning

@@ -155,7 +155,9 @@ def file_assign(
         if worker is not None and worker != actor:
             _notify(
                 file,
-                _("An at-risk file was assigned to you (file %(n)d)") % {"n": file.pk},
+                Message(
+                    gettext_noop("An at-risk file was assigned to you (file %(n)d)"), {"n": file.pk}
+                ),
                 kind="atrisk_assigned",
             )
     return file

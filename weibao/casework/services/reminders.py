@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Organisation
 from weibao.casework.models import (
@@ -26,6 +26,7 @@ from weibao.casework.services._common import (
 )
 from weibao.casework.services.referrals import referrals_escalate
 from weibao.core.services import notify
+from weibao.kit.messages import Message
 
 # Reminders ---------------------------------------------------------------------------------------
 
@@ -51,7 +52,7 @@ def reminders_send(*, on: date | None = None) -> int:
     tomorrow = today + timedelta(days=1)
     sent = referrals_escalate(on=today)
 
-    def remind(key: str, units: Iterable[Organisation | None], title: str, link: str) -> int:
+    def remind(key: str, units: Iterable[Organisation | None], title: Message, link: str) -> int:
         return _remind_once(
             f"{key}:{today.isoformat()}",
             lambda: notify(
@@ -64,7 +65,9 @@ def reminders_send(*, on: date | None = None) -> int:
         sent += remind(
             f"case:{case.pk}:accept",
             [case.police_unit, case.procuratorate],
-            _("Overdue: report %(ref)s is not yet accepted") % {"ref": case.reference},
+            Message(
+                gettext_noop("Overdue: report %(ref)s is not yet accepted"), {"ref": case.reference}
+            ),
             case.get_absolute_url(),
         )
     pending = Case.objects.feedback_pending().select_related(
@@ -76,26 +79,35 @@ def reminders_send(*, on: date | None = None) -> int:
             sent += remind(
                 f"case:{case.pk}:feedback",
                 [handler, case.procuratorate],
-                _("Overdue: feedback on report %(ref)s was due %(due)s")
-                % {"ref": case.reference, "due": case.feedback_due},
+                Message(
+                    gettext_noop("Overdue: feedback on report %(ref)s was due %(due)s"),
+                    {"ref": case.reference, "due": case.feedback_due},
+                ),
                 case.get_absolute_url(),
             )
         elif case.feedback_due == tomorrow:
             sent += remind(
                 f"case:{case.pk}:feedback",
                 [handler],
-                _("Due tomorrow: feedback on report %(ref)s") % {"ref": case.reference},
+                Message(
+                    gettext_noop("Due tomorrow: feedback on report %(ref)s"),
+                    {"ref": case.reference},
+                ),
                 case.get_absolute_url(),
             )
     referrals = Referral.objects.open().filter(due_date__lte=tomorrow)
     for referral in referrals.select_related("to_unit", "from_unit"):
         late = referral.due_date < today
         units = [referral.to_unit, referral.from_unit] if late else [referral.to_unit]
-        title = _("Overdue: referral due %(due)s") if late else _("Due tomorrow: referral")
+        title = (
+            gettext_noop("Overdue: referral due %(due)s")
+            if late
+            else gettext_noop("Due tomorrow: referral")
+        )
         sent += remind(
             f"referral:{referral.pk}",
             units,
-            title % {"due": referral.due_date},
+            Message(title, {"due": referral.due_date}),
             referral.get_absolute_url(),
         )
     for s in (
@@ -105,23 +117,25 @@ def reminders_send(*, on: date | None = None) -> int:
     ):
         late = s.reply_due < today
         title = (
-            _("Overdue: reply to suggestion %(n)s")
+            gettext_noop("Overdue: reply to suggestion %(n)s")
             if late
-            else _("Due tomorrow: reply to suggestion %(n)s")
+            else gettext_noop("Due tomorrow: reply to suggestion %(n)s")
         )
         units = [s.unit, s.issuer] if late else [s.unit]
-        sent += remind(f"suggestion:{s.pk}", units, title % {"n": s.number}, s.get_absolute_url())
+        sent += remind(
+            f"suggestion:{s.pk}", units, Message(title, {"n": s.number}), s.get_absolute_url()
+        )
     for f in FollowUp.objects.due().filter(due_date__lte=tomorrow).select_related("order__issuer"):
         late = f.due_date < today
         title = (
-            _("Overdue: follow-up visit on order %(n)s")
+            gettext_noop("Overdue: follow-up visit on order %(n)s")
             if late
-            else _("Due tomorrow: follow-up visit on order %(n)s")
+            else gettext_noop("Due tomorrow: follow-up visit on order %(n)s")
         )
         sent += remind(
             f"followup:{f.pk}",
             [f.order.issuer],
-            title % {"n": f.order.number},
+            Message(title, {"n": f.order.number}),
             f.order.get_absolute_url(),
         )
     for item in (
@@ -133,7 +147,7 @@ def reminders_send(*, on: date | None = None) -> int:
         sent += remind(
             f"supervision:{item.pk}",
             [unit],
-            _("Supervision deadline %(d)s") % {"d": item.deadline},
+            Message(gettext_noop("Supervision deadline %(d)s"), {"d": item.deadline}),
             reverse_supervision(),
         )
     return sent

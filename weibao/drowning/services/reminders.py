@@ -15,13 +15,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Organisation, Role, User
 from weibao.core.services import notify
 from weibao.drowning import seasons
 from weibao.drowning.models import Assignment, ParentLetter, PatrolPlan, ReminderSent, Season
 from weibao.drowning.plans import parse_holidays
+from weibao.kit.messages import Message
 
 REMINDER_DAYS = getattr(settings, "DROWNING_REMINDER_DAYS", 7)
 SUMMER_START = getattr(settings, "DROWNING_SUMMER_START", "07-01")
@@ -84,22 +85,34 @@ def _send(start: seasons.SeasonStart, audience: str) -> int:
     """One audience's reminder for the season, unless it went already. Returns recipients."""
     if ReminderSent.objects.filter(season_key=start.key, audience=audience).exists():
         return 0
-    season = Season(start.season).label
+    season = Season(start.season).label  # kept as its message id: read in each language
     when = {"season": season, "date": start.first_day.isoformat()}
     if audience == SCHOOLS:
         recipients = _school_staff(start)
-        title = _("Send the letter to parents before the %(season)s (%(date)s)") % when
-        body = _("Issue the drowning-prevention letter and collect the parents' receipts.")
+        title = Message(
+            gettext_noop("Send the letter to parents before the %(season)s (%(date)s)"), when
+        )
+        body = Message(
+            gettext_noop("Issue the drowning-prevention letter and collect the parents' receipts.")
+        )
         link = reverse("drowning:letter_list")
     elif audience == TOWNSHIPS:
         recipients = _township_staff()
-        title = _("Patrols at the peak frequency from %(date)s (%(season)s)") % when
-        body = _("Check the patrol plan and the waters overdue for a patrol.")
+        title = Message(
+            gettext_noop("Patrols at the peak frequency from %(date)s (%(season)s)"), when
+        )
+        body = Message(gettext_noop("Check the patrol plan and the waters overdue for a patrol."))
         link = reverse("drowning:patrols_overdue")
     else:
         recipients = _assignees(start)
-        title = _("Contact the children in your care before the %(season)s (%(date)s)") % when
-        body = _("Remind each family of the six don'ts and the four knows, and log the contact.")
+        title = Message(
+            gettext_noop("Contact the children in your care before the %(season)s (%(date)s)"), when
+        )
+        body = Message(
+            gettext_noop(
+                "Remind each family of the six don'ts and the four knows, and log the contact."
+            )
+        )
         link = reverse("drowning:assignment_list") + "?mine=on"
     try:
         with transaction.atomic():
