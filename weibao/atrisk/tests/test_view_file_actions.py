@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from weibao.atrisk.models import AtRiskFile, Contact, FileReferral, Measure, Review, RiskFactor
 from weibao.atrisk.tests.conftest import report
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    """A fixed day: the contact dates below are built from it."""
+    with time_machine.travel(
+        datetime(2026, 5, 12, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ):
+        yield
 
 
 @pytest.fixture
