@@ -27,6 +27,7 @@ from django.utils.translation import pgettext_lazy
 from weibao.accounts.models import Division, Organisation, User
 from weibao.accounts.policy import in_procuratorate, is_county_coordinator, works_with_data
 from weibao.atrisk.models import AtRiskFile
+from weibao.kit.messages import render
 from weibao.people.models import Person
 
 K = Organisation.Kind
@@ -528,7 +529,10 @@ class TimelineEntry(models.Model):
         related_name="+",
     )
     kind = models.CharField(_("step"), max_length=40)
+    # What happened, kept as a message id and its values (weibao.kit.messages) and read in the
+    # reader's language: text_display().
     text = models.CharField(_("what happened"), max_length=300)
+    text_args = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("timeline entry")
@@ -536,7 +540,10 @@ class TimelineEntry(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return self.text
+        return self.text_display()
+
+    def text_display(self) -> str:
+        return render(self.text, self.text_args)
 
 
 # Supervision, suggestions, orders ----------------------------------------------------------------

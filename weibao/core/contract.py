@@ -42,6 +42,7 @@ class Group(Enum):
     SCHOOLS = pgettext_lazy("menu group", "Schools and campus")
     MINORS = pgettext_lazy("menu group", "Minors at risk")
     CASES = pgettext_lazy("menu group", "Linked casework")
+    FAMILY = pgettext_lazy("menu group", "Family and community")
     CHECKS = pgettext_lazy("menu group", "Record checks")
     STATISTICS = pgettext_lazy("menu group", "Statistics")
     SYSTEM = pgettext_lazy("menu group", "System")

@@ -8,6 +8,11 @@ language of whoever happened to cause it.
 Mark the id with `gettext_noop` so that makemessages finds it. Values are kept as JSON: numbers
 stay numbers (for %(n)d); a lazy translation (a choice's label, `Kind.X.label`) is kept as its
 message id and translated with the rest; anything else is kept as its text.
+
+A message with plural forms is made with `plural_message(singular, plural, "n", {"n": 3})`, like
+`ngettext`: the form is chosen when it is read, by the value named. The project's
+`makemessages` knows `plural_message` as a plural keyword, so the pair lands in the catalogue as
+one entry with its forms.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
+
+# Where a plural message keeps its plural id and the name of the value that picks the form.
+PLURAL, COUNT = "__plural__", "__count__"
 
 
 def _plain(value: Any) -> str | int | float | dict[str, str]:
@@ -36,10 +44,15 @@ def _plain(value: Any) -> str | int | float | dict[str, str]:
 def render(msgid: str, args: Mapping[str, Any] | None = None) -> str:
     """The message in the active language; a stored text that is no message id reads as is,
     and a message whose values no longer fit it reads untranslated rather than failing."""
-    text = gettext(msgid) if msgid else ""
     if not args:
-        return text
-    values = {key: _read(value) for key, value in args.items()}
+        return gettext(msgid) if msgid else ""
+    plural = args.get(PLURAL)
+    if isinstance(plural, str) and plural:
+        count = args.get(str(args.get(COUNT)))
+        text = ngettext(msgid, plural, count if isinstance(count, int) else 0)
+    else:
+        text = gettext(msgid) if msgid else ""
+    values = {key: _read(value) for key, value in args.items() if key not in (PLURAL, COUNT)}
     try:
         return text % values
     except (KeyError, TypeError, ValueError):
@@ -66,6 +79,11 @@ class Message:
 
     def __str__(self) -> str:
         return render(self.msgid, self.args)
+
+
+def plural_message(singular: str, plural: str, count: str, args: Mapping[str, Any]) -> Message:
+    """A message with plural forms: `args[count]` (a whole number) picks the form when read."""
+    return Message(singular, {**args, PLURAL: plural, COUNT: count})
 
 
 def parts(value: str | Message) -> tuple[str, dict[str, Any]]:

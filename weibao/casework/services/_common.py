@@ -20,6 +20,7 @@ from weibao.casework.models import (
     Suggestion,
     TimelineEntry,
 )
+from weibao.kit.messages import Message
 
 K = Organisation.Kind
 # Roles that get a unit's casework messages: those who work with children's data.
@@ -44,7 +45,7 @@ def timeline(
     *,
     actor: User | None,
     kind: str,
-    text: str,
+    text: Message,
     case: Case | None = None,
     referral: Referral | None = None,
 ) -> None:
@@ -54,7 +55,8 @@ def timeline(
         actor=actor,
         unit=actor.organisation if actor is not None else None,
         kind=kind,
-        text=text[:300],
+        text=text.msgid[:300],
+        text_args=dict(text.args),
     )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import User
 from weibao.accounts.policy import in_court
@@ -32,6 +33,7 @@ from weibao.casework.services._common import (
 )
 from weibao.kit import documents
 from weibao.kit.guards import raise_if, require_perm
+from weibao.kit.messages import Message
 from weibao.people.models import Person
 
 # Orders to guardians -----------------------------------------------------------------------------
@@ -139,7 +141,7 @@ def guardian_order_issue(*, actor: User, data: Mapping[str, Any]) -> GuardianOrd
                 actor=actor,
                 case=order.case,
                 kind="guardian_order",
-                text=_("Order to guardians %(n)s issued.") % {"n": order.number},
+                text=Message(gettext_noop("Order to guardians %(n)s issued."), {"n": order.number}),
             )
         if order.atrisk_file is not None:
             _record_on_file(actor, order)

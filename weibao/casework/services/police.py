@@ -67,8 +67,10 @@ def case_accept(*, actor: User, case: Case) -> Case:
             actor=actor,
             case=case,
             kind="accepted",
-            text=_("Accepted by %(unit)s; feedback due %(due)s.")
-            % {"unit": actor.organisation, "due": case.feedback_due},
+            text=Message(
+                gettext_noop("Accepted by %(unit)s; feedback due %(due)s."),
+                {"unit": actor.organisation, "due": case.feedback_due},
+            ),
         )
         notify(
             recipients=unit_users(case.reporting_unit),
@@ -137,7 +139,10 @@ def case_decide(*, actor: User, case: Case, data: Mapping[str, Any]) -> Case:
             actor=actor,
             case=case,
             kind="decided",
-            text=_("Decision: %(decision)s.") % {"decision": case.get_decision_display()},
+            text=Message(
+                gettext_noop("Decision: %(decision)s."),
+                {"decision": Case.Decision(case.decision).label},
+            ),
         )
         if transferred_to is not None:
             notify(
@@ -176,7 +181,10 @@ def case_feedback(*, actor: User, case: Case, text: str) -> Case:
             late=bool(first and case.feedback_due and timezone.localdate() > case.feedback_due),
         )
         timeline(
-            actor=actor, case=case, kind="feedback", text=_("Feedback given to the reporting unit.")
+            actor=actor,
+            case=case,
+            kind="feedback",
+            text=Message(gettext_noop("Feedback given to the reporting unit.")),
         )
         notify(
             recipients=unit_users(case.reporting_unit),
@@ -225,6 +233,8 @@ def late_report_record(*, actor: User, case: Case, data: Mapping[str, Any]) -> L
             actor=actor,
             case=case,
             kind="late_report",
-            text=_("Late or missing report recorded against %(unit)s.") % {"unit": unit},
+            text=Message(
+                gettext_noop("Late or missing report recorded against %(unit)s."), {"unit": unit}
+            ),
         )
     return late

@@ -116,8 +116,10 @@ def referral_create(
                 actor=actor,
                 referral=referral,
                 kind="referral_sent",
-                text=_("Referred to %(unit)s for %(action)s, due %(due)s.")
-                % {"unit": to_unit, "action": Referral.Action(referral.action).label, "due": due},
+                text=Message(
+                    gettext_noop("Referred to %(unit)s for %(action)s, due %(due)s."),
+                    {"unit": to_unit, "action": Referral.Action(referral.action).label, "due": due},
+                ),
             )
             assert isinstance(to_unit, Organisation)
             notify(
@@ -152,7 +154,7 @@ def _referral_step(actor: User, referral: Referral, allowed: Iterable[str], fiel
     return referral
 
 
-def _tell_sender(referral: Referral, title: str) -> None:
+def _tell_sender(referral: Referral, title: Message) -> None:
     notify(
         recipients=unit_users(referral.from_unit),
         title=title,
@@ -179,9 +181,14 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
             actor=actor,
             referral=referral,
             kind="referral_accepted",
-            text=_("Referral accepted by %(unit)s.") % {"unit": actor.organisation},
+            text=Message(
+                gettext_noop("Referral accepted by %(unit)s."), {"unit": actor.organisation}
+            ),
         )
-        _tell_sender(referral, _("%(unit)s accepted your referral") % {"unit": actor.organisation})
+        _tell_sender(
+            referral,
+            Message(gettext_noop("%(unit)s accepted your referral"), {"unit": actor.organisation}),
+        )
     return referral
 
 
@@ -207,10 +214,15 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
             actor=actor,
             referral=referral,
             kind="referral_declined",
-            text=_("Referral declined by %(unit)s: %(reason)s")
-            % {"unit": actor.organisation, "reason": reason},
+            text=Message(
+                gettext_noop("Referral declined by %(unit)s: %(reason)s"),
+                {"unit": actor.organisation, "reason": reason},
+            ),
         )
-        _tell_sender(referral, _("%(unit)s declined your referral") % {"unit": actor.organisation})
+        _tell_sender(
+            referral,
+            Message(gettext_noop("%(unit)s declined your referral"), {"unit": actor.organisation}),
+        )
     return referral
 
 
@@ -237,9 +249,14 @@ def referral_close(*, actor: User, referral: Referral, outcome: str) -> Referral
             actor=actor,
             referral=referral,
             kind="referral_closed",
-            text=_("Referral done and closed by %(unit)s.") % {"unit": actor.organisation},
+            text=Message(
+                gettext_noop("Referral done and closed by %(unit)s."), {"unit": actor.organisation}
+            ),
         )
-        _tell_sender(referral, _("%(unit)s finished your referral") % {"unit": actor.organisation})
+        _tell_sender(
+            referral,
+            Message(gettext_noop("%(unit)s finished your referral"), {"unit": actor.organisation}),
+        )
     return referral
 
 
@@ -265,8 +282,12 @@ def referrals_escalate(*, on: date | None = None) -> int:
                 actor=None,
                 referral=referral,
                 kind="referral_escalated",
-                text=_("Past its due date (%(due)s): escalated to the county coordinator.")
-                % {"due": referral.due_date},
+                text=Message(
+                    gettext_noop(
+                        "Past its due date (%(due)s): escalated to the county coordinator."
+                    ),
+                    {"due": referral.due_date},
+                ),
             )
             notify(
                 recipients=coordinators(),

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from weibao.accounts.models import Division, User
 from weibao.audit.models import AuditEvent
@@ -150,12 +150,14 @@ def _after_filing(actor: User, case: Case) -> None:
         actor=actor,
         case=case,
         kind="filed",
-        text=_("Report filed by %(unit)s; sent to %(police)s and %(proc)s.")
-        % {
-            "unit": case.reporting_unit,
-            "police": case.police_unit or _("(no police unit found)"),
-            "proc": case.procuratorate or "-",
-        },
+        text=Message(
+            gettext_noop("Report filed by %(unit)s; sent to %(police)s and %(proc)s."),
+            {
+                "unit": case.reporting_unit,
+                "police": case.police_unit or gettext_lazy("(no police unit found)"),
+                "proc": case.procuratorate or "-",
+            },
+        ),
     )
     if case.urgent:
         title = _("URGENT mandatory report %(ref)s (%(codes)s): accept at once")

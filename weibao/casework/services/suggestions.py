@@ -90,8 +90,10 @@ def suggestion_issue(*, actor: User, data: Mapping[str, Any]) -> Suggestion:
                 actor=actor,
                 case=suggestion.case,
                 kind="suggestion",
-                text=_("Procuratorial suggestion %(n)s issued to %(unit)s.")
-                % {"n": suggestion.number, "unit": unit},
+                text=Message(
+                    gettext_noop("Procuratorial suggestion %(n)s issued to %(unit)s."),
+                    {"n": suggestion.number, "unit": unit},
+                ),
             )
         assert isinstance(unit, Organisation)
         notify(

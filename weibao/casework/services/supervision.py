@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import User
 from weibao.audit.models import AuditEvent
@@ -24,9 +25,10 @@ from weibao.casework.services._common import (
     text_of,
     timeline,
 )
+from weibao.kit.guards import raise_if, require_perm
 
 # Supervision -------------------------------------------------------------------------------------
-from weibao.kit.guards import raise_if, require_perm
+from weibao.kit.messages import Message
 
 
 def supervision_open(*, actor: User, data: Mapping[str, Any]) -> Supervision:
@@ -61,8 +63,10 @@ def supervision_open(*, actor: User, data: Mapping[str, Any]) -> Supervision:
             case=item.case,
             referral=item.referral,
             kind="supervised",
-            text=_("Put on the procuratorate's supervision list, deadline %(d)s.")
-            % {"d": deadline},
+            text=Message(
+                gettext_noop("Put on the procuratorate's supervision list, deadline %(d)s."),
+                {"d": deadline},
+            ),
         )
     return item
 
@@ -83,6 +87,6 @@ def supervision_close(*, actor: User, item: Supervision, note: str) -> Supervisi
             case=item.case,
             referral=item.referral,
             kind="supervision_closed",
-            text=_("Supervision closed."),
+            text=Message(gettext_noop("Supervision closed.")),
         )
     return item

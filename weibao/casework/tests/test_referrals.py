@@ -104,3 +104,19 @@ def test_the_referral_picker_offers_no_hotel(client_for, police, county):
     assert "鳌溪宾馆" not in page
     page = client_for(police).get("/pick/unit/", {"q": "鳌溪"}).content.decode()
     assert "鳌溪宾馆" in page  # the plain unit picker still finds it, for reporters
+
+
+def test_the_timeline_reads_in_the_readers_language(referral, relief_worker):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        services.referral_decline(actor=relief_worker, referral=referral, reason="不属于本单位职责")
+    entry = TimelineEntry.objects.get(referral=referral, kind="referral_declined")
+    sent = TimelineEntry.objects.get(referral=referral, kind="referral_sent")
+    with translation.override("en"):
+        assert entry.text_display().startswith("Referral declined by ")
+        assert entry.text_display().endswith(": 不属于本单位职责")
+        assert "Referred to " in sent.text_display() and "care or relief" in sent.text_display()
+    with translation.override("zh-hans"):
+        assert "Referral" not in entry.text_display() and "不属于本单位职责" in entry.text_display()
+        assert "Referred" not in sent.text_display()

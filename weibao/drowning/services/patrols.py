@@ -21,7 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.audit.models import AuditEvent
@@ -37,7 +37,7 @@ from weibao.drowning.models import (
 )
 from weibao.drowning.services._common import Errors, error, raise_errors
 from weibao.kit.guards import require_perm
-from weibao.kit.messages import Message
+from weibao.kit.messages import Message, plural_message
 
 PATROL_FIELDS = ("patrolled_at", "patroller", *EQUIPMENT_FIELDS.values(), "people_in_water",
                  "notes")  # fmt: skip
@@ -156,12 +156,12 @@ def patrol_record(*, actor: User, water: HazardousWater, data: dict[str, Any]) -
             township = opened[0].township
             notify(
                 recipients=township_staff(township),
-                title=ngettext(
+                title=plural_message(
                     "A patrol found %(n)d gap in a water's safety equipment",
                     "A patrol found %(n)d gaps in a water's safety equipment",
-                    len(opened),
-                )
-                % {"n": len(opened)},
+                    "n",
+                    {"n": len(opened)},
+                ),
                 body=Message(
                     gettext_noop("Put it right by %(date)s."),
                     {"date": opened[0].deadline.isoformat()},
@@ -258,12 +258,12 @@ def rectifications_notify_overdue(today: date | None = None) -> int:
         with transaction.atomic():
             notify(
                 recipients=township_staff(township),
-                title=ngettext(
+                title=plural_message(
                     "%(n)d water-safety rectification is overdue",
                     "%(n)d water-safety rectifications are overdue",
-                    len(items),
-                )
-                % {"n": len(items)},
+                    "n",
+                    {"n": len(items)},
+                ),
                 link=reverse("drowning:rectification_list") + "?overdue=on",
                 kind="drowning_rectification_overdue",
             )

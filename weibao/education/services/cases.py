@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import User
 from weibao.audit.models import AuditEvent
@@ -18,6 +19,7 @@ from weibao.education import privacy
 from weibao.education.models import TeachingCase, Topic
 from weibao.education.services._common import Errors, _add, _changes_with_m2m, _restore
 from weibao.kit.guards import raise_if, require_perm
+from weibao.kit.messages import Message
 
 CASE_FIELDS = ("title", "summary", "statute", "article", "age_group")
 CASE_TEXT_FIELDS = ("title", "summary", "statute", "article")
@@ -152,9 +154,9 @@ def case_decide(*, actor: User, case: TeachingCase, publish: bool, note: str = "
     )
     notify(
         recipients=[case.proposed_by] if case.proposed_by is not None else [],
-        title=_("Your teaching case was published")
+        title=Message(gettext_noop("Your teaching case was published"))
         if publish
-        else _("Your teaching case was not published"),
+        else Message(gettext_noop("Your teaching case was not published")),
         link=case.get_absolute_url(),
         kind="education.case_decided",
     )

@@ -19,11 +19,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from weibao.core.services import notify
 from weibao.kit import geo
+from weibao.kit.messages import Message, plural_message
 from weibao.schools.models import School
 from weibao.venues.models import DistanceRule, Venue, Violation
 from weibao.venues.services._common import staff_of
@@ -197,13 +197,13 @@ def _tell(new: list[Violation]) -> None:
     for unit_id, items in by_unit.items():
         notify(
             recipients=staff_of([units[unit_id]]),
-            title=ngettext(
+            title=plural_message(
                 "%(n)d venue breaks a distance rule near a school",
                 "%(n)d venues break a distance rule near a school",
-                len({v.venue_id for v in items}),
-            )
-            % {"n": len({v.venue_id for v in items})},
-            body=_("Check the venues and act on the distance rule."),
+                "n",
+                {"n": len({v.venue_id for v in items})},
+            ),
+            body=Message(gettext_noop("Check the venues and act on the distance rule.")),
             link=reverse("venues:violation_list"),
             kind="venues_violation",
         )

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_noop
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.audit.models import AuditEvent
@@ -32,7 +32,7 @@ from weibao.audit.services import record
 from weibao.core.services import attachment_store, notify
 from weibao.kit import documents
 from weibao.kit.guards import require_perm
-from weibao.kit.messages import Message
+from weibao.kit.messages import Message, plural_message
 from weibao.venues.kinds import Outcome, VenueKind, checklist
 from weibao.venues.models import (
     RECTIFICATION_DAYS,
@@ -364,12 +364,12 @@ def orders_escalate_overdue(today: date | None = None) -> int:
         with transaction.atomic():
             notify(
                 recipients=staff_of([unit]) + county,
-                title=ngettext(
+                title=plural_message(
                     "%(n)d venue rectification order is overdue",
                     "%(n)d venue rectification orders are overdue",
-                    len(items),
-                )
-                % {"n": len(items)},
+                    "n",
+                    {"n": len(items)},
+                ),
                 link=reverse("venues:order_list") + "?overdue=on",
                 kind="venues_order_overdue",
             )
@@ -397,12 +397,12 @@ def licences_notify_expired(today: date | None = None) -> int:
         with transaction.atomic():
             notify(
                 recipients=staff_of([items[0].supervising_unit]),
-                title=ngettext(
+                title=plural_message(
                     "%(n)d venue's licence has expired",
                     "%(n)d venues' licences have expired",
-                    len(items),
-                )
-                % {"n": len(items)},
+                    "n",
+                    {"n": len(items)},
+                ),
                 link=reverse("venues:venue_list") + "?expired=on",
                 kind="venues_licence",
             )
