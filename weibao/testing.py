@@ -152,3 +152,23 @@ def make_roster(county: County, actor: User) -> list[Any]:
 
 
 ROLES = Role
+
+
+def open_protected(client: Client, page: Any) -> bytes:
+    """The file behind a protected export's page (core/export_ready.html): downloaded once
+    through its link and decrypted with the password the page shows."""
+    import msoffcrypto
+    from django.urls import reverse
+
+    from weibao.core.models import Attachment
+
+    body = page.content.decode()
+    password = body.split("<code>")[1].split("</code>")[0]
+    attachment = Attachment.objects.latest("pk")
+    url = reverse("core:attachment_download", args=[attachment.pk])
+    assert url in body
+    office = msoffcrypto.OfficeFile(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    office.load_key(password=password)
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    return plain.getvalue()

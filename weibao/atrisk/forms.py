@@ -39,7 +39,6 @@ from weibao.atrisk.weibao_app import (
     WORKER_PICKER,
     assignable_workers,
 )
-from weibao.core.forms import protect_field
 from weibao.kit.forms import DATE_INPUT
 from weibao.kit.pickers import PickerMultipleWidget, PickerWidget
 from weibao.people import forms as people_forms
@@ -361,13 +360,6 @@ class ReasonForm(forms.Form):
 # A file's person is revealed with the people register's own form (the same fields, the same
 # reason rule).
 RevealForm = people_forms.RevealForm
-
-
-class ExportForm(forms.Form):
-    purpose = forms.CharField(
-        label=_("Purpose of the export"), max_length=200, help_text=_("Recorded in the audit log.")
-    )
-    protect = protect_field()
 
 
 class ApplicationForm(forms.Form):

@@ -43,11 +43,11 @@ from weibao.atrisk.models import (
     RiskWarning,
     SealedQueryApplication,
 )
-from weibao.core.views import export_ready
+from weibao.core.forms import ExportForm
+from weibao.core.views import export_response
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
-from weibao.kit.pages import download, paginate, render_list
-from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
+from weibao.kit.pages import paginate, render_list
 
 
 def _files(request: AuthedRequest) -> AtRiskFileQuerySet:
@@ -620,7 +620,7 @@ def export(request: AuthedRequest) -> HttpResponse:
     """Ask the purpose, then send the filtered list as .xlsx (masked; audited)."""
     filters = f.FileFilterForm(request.GET or None, user=request.user)
     files = filters.filter(_files(request))
-    form = f.ExportForm(request.POST or None)
+    form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             content, _rows = services.file_export(
@@ -630,9 +630,8 @@ def export(request: AuthedRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             name = f"atrisk-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-            if form.cleaned_data["protect"]:
-                return export_ready(request, name=name, content=content)
-            return download(content, name, XLSX_CONTENT_TYPE)
+            protect = form.cleaned_data["protect"]
+            return export_response(request, name=name, content=content, protect=protect)
     context = {"form": form, "count": files.count()}
     return render(request, "atrisk/export.html", context, status=400 if form.errors else 200)
 

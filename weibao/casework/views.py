@@ -32,11 +32,12 @@ from weibao.casework.models import (
     Supervision,
 )
 from weibao.casework.policy import may_see_investigation, may_see_reporter
+from weibao.core.views import export_response
 from weibao.kit.access import fetch
 from weibao.kit.documents import DOCX_CONTENT_TYPE
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
-from weibao.kit.pages import download, paginate, render_list
+from weibao.kit.pages import paginate, render_list
 
 # Reports -----------------------------------------------------------------------------------------
 
@@ -464,9 +465,8 @@ def suggestion_assess(request: AuthedRequest, pk: int) -> HttpResponse:
 def suggestion_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     suggestion = access_suggestion(request.user, pk)
     content = services.suggestion_document(actor=request.user, suggestion=suggestion)
-    return download(
-        content, f"suggestion-{suggestion.year}-{suggestion.serial}.docx", DOCX_CONTENT_TYPE
-    )
+    name = f"suggestion-{suggestion.year}-{suggestion.serial}.docx"
+    return export_response(request, name=name, content=content, content_type=DOCX_CONTENT_TYPE)
 
 
 @login_required
@@ -545,7 +545,8 @@ def followup_record(request: AuthedRequest, pk: int, followup_pk: int) -> HttpRe
 def order_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     order = access_order(request.user, pk)
     content = services.order_document(actor=request.user, order=order)
-    return download(content, f"order-{order.year}-{order.serial}.docx", DOCX_CONTENT_TYPE)
+    name = f"order-{order.year}-{order.serial}.docx"
+    return export_response(request, name=name, content=content, content_type=DOCX_CONTENT_TYPE)
 
 
 @login_required

@@ -58,3 +58,16 @@ def protect_field() -> forms.BooleanField:
             "open the file. Keep it apart from the file."
         ),
     )
+
+
+class ExportForm(forms.Form):
+    """An export of a list that carries personal data: why it is needed (recorded in the audit
+    log with the export) and whether the file is protected with a password."""
+
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why this list is needed; it is recorded with the export."),
+    )
+    protect = protect_field()

@@ -577,16 +577,17 @@ def export_store(
 ) -> tuple[Attachment, str]:
     """Store an export that carries personal data: it expires after settings.EXPORT_DOWNLOADS
     downloads [1] or settings.EXPORT_EXPIRY_DAYS days [7], whichever comes first, and with
-    `protect` an .xlsx is encrypted with a new password. Returns (the file, the password or "").
+    `protect` the .xlsx or .docx is encrypted with a new password. Returns (the file, the
+    password or "").
 
     Show the password to the user once and keep it nowhere in plain text; every download is
     audited (attachment_open)."""
     password = ""
     if protect:
-        from weibao.kit.spreadsheets import encrypt_xlsx
+        from weibao.kit.spreadsheets import encrypt_office
 
         password = export_password()
-        content = encrypt_xlsx(content, password)
+        content = encrypt_office(content, password)
     attachment = attachment_store_bytes(
         actor=actor, name=name, content=content, content_type=content_type, owner=owner
     )

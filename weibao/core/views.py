@@ -22,7 +22,7 @@ from weibao.core.access import access_attachment, access_job, access_notificatio
 from weibao.core.contract import contracts
 from weibao.core.models import Notification
 from weibao.core.workbench import workbench
-from weibao.kit.pages import paginate, render_list
+from weibao.kit.pages import download, paginate, render_list
 from weibao.kit.pickers import LIMIT, Picker, by_name
 from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -107,6 +107,24 @@ def export_ready(
     response = render(request, "core/export_ready.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def export_response(
+    request: AuthedRequest,
+    *,
+    name: str,
+    content: bytes,
+    content_type: str = XLSX_CONTENT_TYPE,
+    protect: bool | None = None,
+) -> HttpResponse:
+    """An export that carries personal data, as the user chose: protected (`export_ready`) when
+    `protect` (an ExportForm's field), or when the export was posted with `protect` (the
+    button of includes/export_button.html); else the file itself."""
+    if protect is None:
+        protect = request.method == "POST" and bool(request.POST.get("protect"))
+    if protect:
+        return export_ready(request, name=name, content=content, content_type=content_type)
+    return download(content, name, content_type)
 
 
 @login_required

@@ -23,6 +23,7 @@ from weibao.accounts.http import AuthedRequest
 from weibao.core.contract import percent
 from weibao.core.imports import import_errors, import_page
 from weibao.core.models import Attachment
+from weibao.core.views import export_response
 from weibao.drowning import services
 from weibao.drowning.access import (
     access_assignment,
@@ -194,11 +195,8 @@ def water_export(request: AuthedRequest) -> HttpResponse:
     """The listed waters (with the list's filters) as Excel, in the import's columns."""
     _form, waters = _listed_waters(request)
     content = services.waters_export(actor=request.user, among=waters)  # type: ignore[arg-type]
-    return download(
-        content,
-        f"hazardous-waters-{timezone.localdate():%Y%m%d}.xlsx",
-        spreadsheets.XLSX_CONTENT_TYPE,
-    )
+    name = f"hazardous-waters-{timezone.localdate():%Y%m%d}.xlsx"
+    return export_response(request, name=name, content=content)
 
 
 @login_required

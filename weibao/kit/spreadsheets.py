@@ -708,9 +708,10 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def encrypt_xlsx(content: bytes, password: str) -> bytes:
-    """The .xlsx encrypted with a password (Office's agile AES encryption), as Excel and WPS open
-    it: they ask for the password, and the file is unreadable without it."""
+def encrypt_office(content: bytes, password: str) -> bytes:
+    """An Office Open XML file (.xlsx, .docx) encrypted with a password (Office's agile AES
+    encryption), as Excel, Word and WPS open it: they ask for the password, and the file is
+    unreadable without it."""
     from msoffcrypto.format.ooxml import OOXMLFile
 
     source = OOXMLFile(io.BytesIO(content))

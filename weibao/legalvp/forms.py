@@ -238,12 +238,3 @@ class EvaluationForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=capfirst(_("year")), min_value=2000, max_value=2100)
-
-
-class ExportForm(forms.Form):
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why this list is needed; it is recorded with the export."),
-    )

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
+from weibao.core.forms import ExportForm
+from weibao.core.views import export_response
 from weibao.kit.documents import DOCX_CONTENT_TYPE, chinese_date
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
 from weibao.kit.pages import download, paginate, render_list
-from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 from weibao.legalvp import services
 from weibao.legalvp.access import access_appointment, access_duty
 from weibao.legalvp.forms import (
@@ -30,7 +31,6 @@ from weibao.legalvp.forms import (
     DutyRecordForm,
     EndForm,
     EvaluationForm,
-    ExportForm,
     RenewForm,
     YearForm,
 )
@@ -323,7 +323,9 @@ def summary_export(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            return download(content, f"legalvp-summary-{year}.xlsx", XLSX_CONTENT_TYPE)
+            name = f"legalvp-summary-{year}.xlsx"
+            protect = form.cleaned_data["protect"]
+            return export_response(request, name=name, content=content, protect=protect)
     context = {"form": form, "year": year, "title": _("Export the yearly summary")}
     return render(request, "legalvp/form.html", context, status=400 if form.errors else 200)
 

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
 from weibao.core.models import Attachment
+from weibao.core.views import export_response
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
-from weibao.kit.pages import download, paginate, render_list
-from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
+from weibao.kit.pages import paginate, render_list
 from weibao.notices import services
 from weibao.notices.access import access_notice, access_reply
 from weibao.notices.forms import NoticeAttachmentForm, NoticeForm, ReplyForm
@@ -157,7 +157,7 @@ def notice_export(request: AuthedRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "notices.view_status", notice)
     content = services.notice_export_status(actor=request.user, notice=notice)
     filename = f"notice-{notice.pk}-{timezone.localdate():%Y%m%d}.xlsx"
-    return download(content, filename, XLSX_CONTENT_TYPE)
+    return export_response(request, name=filename, content=content)
 
 
 def _render_sender(

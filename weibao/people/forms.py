@@ -13,7 +13,6 @@ from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.accounts.policy import in_school
-from weibao.core.forms import protect_field
 from weibao.kit import crypto
 from weibao.kit.forms import DATE_INPUT
 from weibao.lib import idnumber
@@ -240,13 +239,3 @@ class RevealForm(forms.Form):
         max_length=200,
         help_text=_("Why you need the full value; it is recorded in the audit log."),
     )
-
-
-class ExportForm(forms.Form):
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why this list is needed; it is recorded with the export."),
-    )
-    protect = protect_field()

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
 from weibao.core.contract import person_sections_for
+from weibao.core.forms import ExportForm
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
 from weibao.kit.pages import paginate, render_list
 from weibao.people import services
 from weibao.people.access import access_person
 from weibao.people.forms import (
-    ExportForm,
     GuardianForm,
     LeftBehindForm,
     PersonFilterForm,

@@ -145,12 +145,3 @@ class LiaisonAppointForm(forms.Form):
 
 # The school list's import form is the shared one (weibao.core.imports).
 SchoolImportForm = ImportForm
-
-
-class ExportForm(forms.Form):
-    purpose = forms.CharField(
-        label=_("Purpose"),
-        min_length=4,
-        max_length=200,
-        help_text=_("Why the list is needed; it is recorded in the audit log."),
-    )

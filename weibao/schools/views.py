@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
+from weibao.core.forms import ExportForm
 from weibao.core.imports import import_errors, import_page
+from weibao.core.views import export_response
 from weibao.kit import spreadsheets
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
@@ -20,7 +22,6 @@ from weibao.kit.pages import download, paginate, render_list
 from weibao.schools import services
 from weibao.schools.access import access_appointment, access_school
 from weibao.schools.forms import (
-    ExportForm,
     LiaisonAppointForm,
     SchoolFilterForm,
     SchoolForm,
@@ -200,8 +201,9 @@ def school_export(request: AuthedRequest) -> HttpResponse:
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         content = services.schools_export(actor=request.user, purpose=form.cleaned_data["purpose"])
-        return download(
-            content, f"schools-{timezone.localdate():%Y%m%d}.xlsx", spreadsheets.XLSX_CONTENT_TYPE
+        name = f"schools-{timezone.localdate():%Y%m%d}.xlsx"
+        return export_response(
+            request, name=name, content=content, protect=form.cleaned_data["protect"]
         )
     status = 400 if form.errors else 200
     return render(request, "schools/school_export.html", {"form": form}, status=status)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weibao.accounts.http import AuthedRequest
+from weibao.core.views import export_response
 from weibao.kit import documents, spreadsheets
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
@@ -43,6 +44,8 @@ from weibao.staffchecks.models import (
     StaffMember,
     units_for_user,
 )
+
+DOCX = documents.DOCX_CONTENT_TYPE
 
 
 @login_required
@@ -179,7 +182,8 @@ def upload_errors(request: AuthedRequest, pk: int) -> HttpResponse:
     upload = access_upload(request.user, pk)
     require_perm(request.user, "staffchecks.manage_roster", upload.unit)
     content = services.roster_upload_errors_bytes(actor=request.user, roster=upload)
-    return download(content, f"roster-rows-to-fix-{upload.pk}.xlsx", spreadsheets.XLSX_CONTENT_TYPE)
+    name = f"roster-rows-to-fix-{upload.pk}.xlsx"
+    return export_response(request, name=name, content=content)
 
 
 # Check requests and results ------------------------------------------------------------------
@@ -297,7 +301,8 @@ def annual_run_all(request: AuthedRequest) -> HttpResponse:
 def batch_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = access_batch(request.user, pk)
     content = services.batch_letter(actor=request.user, batch=batch)
-    return download(content, f"check-result-{batch.pk}.docx", documents.DOCX_CONTENT_TYPE)
+    name = f"check-result-{batch.pk}.docx"
+    return export_response(request, name=name, content=content, content_type=DOCX)
 
 
 @login_required
@@ -305,7 +310,8 @@ def batch_letter(request: AuthedRequest, pk: int) -> HttpResponse:
 def item_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     item = access_item(request.user, pk)
     content = services.batch_letter(actor=request.user, batch=item.batch, item=item)
-    return download(content, f"check-result-{item.pk}.docx", documents.DOCX_CONTENT_TYPE)
+    name = f"check-result-{item.pk}.docx"
+    return export_response(request, name=name, content=content, content_type=DOCX)
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from weibao.accounts.http import AuthedRequest
 from weibao.core.imports import import_errors, import_page
 from weibao.core.models import Attachment
+from weibao.core.views import export_response
 from weibao.drowning.services import township_map
 from weibao.kit import documents, geo, spreadsheets
 from weibao.kit.forms import apply_errors
@@ -162,9 +163,8 @@ def venue_export(request: AuthedRequest) -> HttpResponse:
     """The listed venues (with the list's filters) as Excel, in the import's columns."""
     _form, venues = _listed_venues(request)
     content = services.venues_export(actor=request.user, among=venues)  # type: ignore[arg-type]
-    return download(
-        content, f"venues-{timezone.localdate():%Y%m%d}.xlsx", spreadsheets.XLSX_CONTENT_TYPE
-    )
+    name = f"venues-{timezone.localdate():%Y%m%d}.xlsx"
+    return export_response(request, name=name, content=content)
 
 
 @login_required

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
 from django.urls import reverse
 
 from weibao.casework import services
 from weibao.casework.models import Case, Referral
 from weibao.casework.tests.conftest import report_data
+from weibao.testing import open_protected
 
 
 @pytest.fixture
@@ -188,6 +192,10 @@ def test_orders_hidden_from_schools(county, police, girl, liaison_a, client_for)
     assert (
         client_for(police).get(reverse("casework:order_docx", args=[order.pk])).status_code == 200
     )
+    # Posted with `protect`: a Word file encrypted with the password the page shows once.
+    police_client = client_for(police)
+    page = police_client.post(reverse("casework:order_docx", args=[order.pk]), {"protect": "1"})
+    assert docx.Document(io.BytesIO(open_protected(police_client, page))).paragraphs
     assert client_for(liaison_a).get(reverse("casework:order_list")).status_code == 403
     assert (
         client_for(liaison_a).get(reverse("casework:order_print", args=[order.pk])).status_code

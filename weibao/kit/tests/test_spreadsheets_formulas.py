@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from weibao.kit.spreadsheets import (
     ExportBook,
     csv_bytes,
-    encrypt_xlsx,
+    encrypt_office,
     safe_cell,
     workbook_bytes,
 )
@@ -63,7 +63,7 @@ def test_csv_writes_no_formula_and_opens_in_excel_as_utf8() -> None:
 
 def test_an_encrypted_workbook_opens_only_with_its_password() -> None:
     plain = workbook_bytes("t", ["姓名"], [["张*"]])
-    locked = encrypt_xlsx(plain, "Correct-horse-9")
+    locked = encrypt_office(plain, "Correct-horse-9")
     assert locked != plain and b"\xe5\xbc\xa0" not in locked  # no "张" in the clear
     with pytest.raises(Exception):  # noqa: B017 - openpyxl refuses it whatever the reason
         load_workbook(io.BytesIO(locked))

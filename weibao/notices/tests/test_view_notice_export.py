@@ -45,3 +45,15 @@ def test_the_export_carries_each_schools_latest_reply(
     assert rows[0][-1] == "Reply"
     texts = {row[-1] for row in rows[1:]}
     assert "已开展防溺水教育，共12个班。" in texts and "初稿" not in texts
+
+
+def test_the_export_can_be_protected_with_a_password(client_for, education, sent_notice) -> None:
+    from weibao.testing import open_protected
+
+    client = client_for(education)
+    page = client.post(reverse("notices:export", args=[sent_notice.pk]), {"protect": "1"})
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    rows = list(load_workbook(io.BytesIO(open_protected(client, page))).active.iter_rows())
+    assert len(rows) == 4
+    plain = client.post(reverse("notices:export", args=[sent_notice.pk]))
+    assert plain["Content-Disposition"].startswith("attachment")
