@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint messages e2e-deps bench clean
+.PHONY: demo test fuzz lint messages e2e-deps bench clean
 
 $(VENV)/.base: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ demo: $(VENV)/.base
 ## Install the test dependencies and run the whole suite (set DATABASE_URL for PostgreSQL).
 test: $(VENV)/.dev e2e-deps
 	$(VENV)/bin/pytest -p no:cacheprovider -n auto
+
+## The API fuzzed against a live server with two roles' tokens (also a step of .ci/run).
+fuzz: $(VENV)/.dev
+	scripts/fuzz_live.sh
 
 ## Debian packages the tests need: Chromium and CJK fonts for the browser tests (Playwright drives
 ## /usr/bin/chromium), GNU gettext for the translation check.

@@ -411,7 +411,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "weibao.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "weibao.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -428,6 +428,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "weibao.api.schema.add_error_responses",
+        "weibao.api.schema.optional_withheld",
     ],
 }
 

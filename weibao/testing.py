@@ -167,7 +167,8 @@ def open_protected(client: Client, page: Any) -> bytes:
     attachment = Attachment.objects.latest("pk")
     url = reverse("core:attachment_download", args=[attachment.pk])
     assert url in body
-    office = msoffcrypto.OfficeFile(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    download: Any = client.get(url)
+    office = msoffcrypto.OfficeFile(io.BytesIO(b"".join(download.streaming_content)))
     office.load_key(password=password)
     plain = io.BytesIO()
     office.decrypt(plain)

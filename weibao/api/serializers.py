@@ -13,16 +13,17 @@ from rest_framework import serializers
 
 from weibao.accounts.models import Division, Organisation, User
 from weibao.audit.models import AuditEvent
+from weibao.core.api import ModelSerializer
 from weibao.core.models import Notification
 
 
-class DivisionSerializer(serializers.ModelSerializer):
+class DivisionSerializer(ModelSerializer):
     class Meta:
         model = Division
         fields = ["id", "code", "name", "level", "parent"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "kind", "division", "credit_code", "parent", "webhook_url",
@@ -32,7 +33,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"webhook_url": {"write_only": True}, "credit_code": {"max_length": 40}}
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     organisation = OrganisationSerializer()
 
     class Meta:
@@ -40,7 +41,7 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "full_name", "role", "organisation", "language"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     """A user as their administrators see and change them."""
 
     class Meta:
@@ -89,7 +90,7 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = ["id", "at", "actor", "actor_username", "organisation", "organisation_name",
@@ -97,7 +98,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
                   "hash"]  # fmt: skip
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     # In the request's language (kept as a message id and values where the sender gave one).
     title = serializers.CharField(source="title_text", read_only=True)
     body = serializers.CharField(source="body_text", read_only=True)

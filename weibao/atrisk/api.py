@@ -24,7 +24,7 @@ from weibao.atrisk.models import (
     MisconductEvent,
     RiskWarning,
 )
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of
 from weibao.people.models import Person
 
 
@@ -65,7 +65,7 @@ def _overview_schema() -> serializers.Serializer:
     )
 
 
-class FileSerializer(serializers.ModelSerializer):
+class FileSerializer(ModelSerializer):
     """A file as the API shows it: the minor's name and ID number masked."""
 
     name = serializers.CharField(source="person.masked_name", read_only=True)
@@ -100,7 +100,7 @@ class FileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     codes: Any = serializers.SlugRelatedField(
         source="behaviours", slug_field="code", many=True, read_only=True
     )
@@ -144,7 +144,7 @@ class EventWriteSerializer(serializers.Serializer):
     )
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(ModelSerializer):
     class Meta:
         model = Measure
         fields = [
@@ -161,7 +161,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WarningSerializer(serializers.ModelSerializer):
+class WarningSerializer(ModelSerializer):
     class Meta:
         model = RiskWarning
         fields = ["id", "file", "kind", "detail", "created_at", "resolved_at"]
@@ -244,6 +244,8 @@ class EventViewSet(
     permission_classes = [RulesPermission]
     permission_required = "atrisk.list_files"
     write_permission_required = "atrisk.report_event"
+
+    read_serializer_class = EventSerializer
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return EventWriteSerializer if self.action == "create" else EventSerializer

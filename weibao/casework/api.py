@@ -24,7 +24,7 @@ from weibao.atrisk.models import AtRiskFile
 from weibao.casework import services
 from weibao.casework.models import Case, Referral, Situation
 from weibao.casework.policy import may_see_investigation, may_see_reporter
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of, withheld
 from weibao.core.api_fields import BoundedDateTimeField
 from weibao.people.models import Person
 
@@ -42,7 +42,8 @@ def _call(func: Any, **kwargs: Any) -> Any:
         ) from error
 
 
-class CaseworkReportSerializer(serializers.ModelSerializer):
+@withheld(*REPORTER_FIELDS, *INVESTIGATION_FIELDS)
+class CaseworkReportSerializer(ModelSerializer):
     reference = serializers.CharField(read_only=True)
     child = serializers.CharField(source="child_label", read_only=True)
     accept_overdue = serializers.BooleanField(read_only=True)
@@ -157,6 +158,8 @@ class ReportViewSet(
     def get_queryset(self) -> Any:
         return Case.objects.for_user(user_of(self.request)).select_related("child")
 
+    read_serializer_class = CaseworkReportSerializer
+
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return {
             "create": CaseworkReportWriteSerializer,
@@ -229,7 +232,7 @@ class ReferralActionField(serializers.ChoiceField):
         super().__init__(choices=Referral.Action.choices, **kwargs)
 
 
-class CaseworkReferralSerializer(serializers.ModelSerializer):
+class CaseworkReferralSerializer(ModelSerializer):
     action = ReferralActionField(read_only=True)
     subject = serializers.CharField(source="subject_label", read_only=True)
     overdue = serializers.BooleanField(read_only=True)
@@ -319,6 +322,8 @@ class ReferralViewSet(
 
     def get_queryset(self) -> Any:
         return Referral.objects.for_user(user_of(self.request))
+
+    read_serializer_class = CaseworkReferralSerializer
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -87,3 +88,33 @@ class RulesPermission(IsActiveMember):
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         perms = self._perms(request, view, ("object_permission", "write_object_permission"))
         return all(request.user.has_perm(perm, obj) for perm in perms)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The platform's model serializer. A read-only choice field keeps `allow_blank` from its
+    model field (DRF drops it for read-only fields), so the schema says that "" may come back
+    where no choice is made yet (a file not closed, a report not decided)."""
+
+    def include_extra_kwargs(
+        self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        blank = bool(kwargs.get("allow_blank")) and "choices" in kwargs
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank:
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
+# Serializer component name -> the fields some readers do not get (left out of the answer by
+# `to_representation`): the schema lists them as optional (weibao.api.schema).
+WITHHELD: dict[str, frozenset[str]] = {}
+
+
+def withheld(*names: str) -> Any:
+    """Mark a serializer's fields that it leaves out for some readers, for the schema."""
+
+    def mark(cls: type) -> type:
+        WITHHELD[cls.__name__.removesuffix("Serializer")] = frozenset(names)
+        return cls
+
+    return mark

@@ -34,8 +34,9 @@ from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from weibao.accounts.models import Organisation, User
+from weibao.accounts.models import Organisation, Role, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.core import tasks
@@ -604,6 +605,32 @@ def export_store(
         downloads=attachment.downloads_left,
     )
     return attachment, password
+
+
+def audit_checkpoint_failed_notify() -> int:
+    """Tell the auditors that the audit log's checkpoint failed: once a day, however often the
+    job runs meanwhile. The reason (English, technical) stays in the scheduler's record and the
+    server log; the message says what to do. Returns how many were told."""
+    today = timezone.localdate()
+    kind = "audit_checkpoint_failed"
+    if Notification.objects.filter(kind=kind, created_at__date=today).exists():
+        return 0
+    auditors = User.objects.filter(role=Role.AUDITOR, is_active=True)
+    with transaction.atomic():
+        told = notify(
+            recipients=auditors,
+            title=Message(gettext_noop("The audit log could not be checkpointed")),
+            body=Message(
+                gettext_noop(
+                    "The scheduled check of the audit log stopped without signing a checkpoint: "
+                    "an event may have been changed or removed, or the checkpoint folder cannot "
+                    "be written. Ask the system administrator to run manage.py audit_verify on "
+                    "the server and to look at the scheduler's record."
+                )
+            ),
+            kind=kind,
+        )
+    return len(told)
 
 
 def job_password_keep(*, job: Job, password: str) -> None:

@@ -58,9 +58,16 @@ def ratelimit_prune() -> str:
 
 
 # The audit chains' signed checkpoint (audit sits below core, so its job is registered here).
-schedule.scheduled("audit_checkpoint", every_minutes=settings.AUDIT_CHECKPOINT_MINUTES)(
-    audit_tasks.audit_checkpoint
-)
+@schedule.scheduled("audit_checkpoint", every_minutes=settings.AUDIT_CHECKPOINT_MINUTES)
+def audit_checkpoint() -> str:
+    """Sign the audit chains' heads (weibao.audit.tasks). When it cannot (a chain broken or
+    cut short since the last checkpoint, or the checkpoint folder unwritable), the auditors
+    are told at once, and the run fails with the reason in the scheduler's record."""
+    try:
+        return audit_tasks.audit_checkpoint()
+    except Exception:
+        services.audit_checkpoint_failed_notify()
+        raise
 
 
 @schedule.scheduled("exports_expire", hour=3, minute=30)

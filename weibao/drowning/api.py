@@ -12,13 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of
 from weibao.drowning import services
 from weibao.drowning.access import access_water
 from weibao.drowning.models import Assignment, HazardousWater, Incident, ParentLetter, Patrol
 
 
-class WaterSerializer(serializers.ModelSerializer):
+class WaterSerializer(ModelSerializer):
     # Codes as plain strings: their choice sets share names ("kind", "risk") with other apps'.
     kind = serializers.CharField(read_only=True)
     risk = serializers.CharField(read_only=True)
@@ -46,7 +46,7 @@ class WaterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return HazardousWater.objects.for_user(user_of(self.request)).select_related("village")
 
 
-class PatrolSerializer(serializers.ModelSerializer):
+class PatrolSerializer(ModelSerializer):
     class Meta:
         model = Patrol
         fields = ["id", "water", "patrolled_at", "patroller", "sign_state", "pole_state",
@@ -85,7 +85,7 @@ class PatrolViewSet(
         return Response(self.get_serializer(patrol).data, status=201)
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(ModelSerializer):
     child = serializers.CharField(source="child_label", read_only=True)
     division_code = serializers.CharField(source="division.code", read_only=True)
     outcome = serializers.CharField(read_only=True)
@@ -112,7 +112,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Incident.objects.for_user(user_of(self.request)).select_related("person", "division")
 
 
-class LetterSerializer(serializers.ModelSerializer):
+class LetterSerializer(ModelSerializer):
     season = serializers.CharField(read_only=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
     receipts = serializers.IntegerField(source="receipt_count", read_only=True)
@@ -141,11 +141,11 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     season = serializers.CharField(read_only=True)
     child_name = serializers.CharField(source="child.masked_name", read_only=True)
     assignee_name = serializers.CharField(source="assignee.full_name", read_only=True)
-    last_contact = serializers.DateField(read_only=True)
+    last_contact = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Assignment

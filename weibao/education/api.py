@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, Organisation
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of
 from weibao.education import coverage, services
 from weibao.education.access import access_term
 from weibao.education.forms import CoverageFilterForm
@@ -29,7 +29,7 @@ STATUS_HELP = "planned, held or cancelled"
 # Sessions --------------------------------------------------------------------------------------
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ModelSerializer):
     place = serializers.CharField(source="place_name", read_only=True)
     topics: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
@@ -113,6 +113,8 @@ class SessionViewSet(
     @property
     def write_object_permission(self) -> str:
         return "education.change_session"
+
+    read_serializer_class = SessionSerializer
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action in ("create", "update", "partial_update"):
@@ -237,7 +239,7 @@ def _coverage_data(report: coverage.CoverageReport) -> dict[str, Any]:
 # Cases -----------------------------------------------------------------------------------------
 
 
-class TeachingCaseSerializer(serializers.ModelSerializer):
+class TeachingCaseSerializer(ModelSerializer):
     status = serializers.CharField(read_only=True, help_text="proposed, published or rejected")
     topics: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
@@ -293,6 +295,8 @@ class TeachingCaseViewSet(
     def write_object_permission(self) -> str:
         return "education.approve_case" if self.action == "decide" else "education.change_case"
 
+    read_serializer_class = TeachingCaseSerializer
+
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action in ("create", "update", "partial_update"):
             return TeachingCaseWriteSerializer
@@ -330,6 +334,7 @@ class TeachingCaseViewSet(
         services.case_update(actor=user_of(request), case=case, data=data, confirmed=confirmed)
         return self._read(case)
 
+    @extend_schema(responses=TeachingCaseSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         """A county coordinator publishes (`publish: true`) or rejects with a `note`."""

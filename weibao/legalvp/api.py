@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -14,14 +15,14 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Organisation, User
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of
 from weibao.legalvp import services
 from weibao.legalvp.access import access_appointment
 from weibao.legalvp.models import Appointment, AppointmentSchool, DutyRecord
 from weibao.schools.models import School
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(ModelSerializer):
     name = serializers.CharField(source="person.name", read_only=True)
     serial_number = serializers.CharField(read_only=True)
     schools = serializers.SerializerMethodField()
@@ -91,6 +92,8 @@ class AppointmentViewSet(
     write_permission_required = "legalvp.manage_appointments"
     filterset_fields = ["status", "sending_kind", "sending_unit"]
 
+    read_serializer_class = AppointmentSerializer
+
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return {
             "create": AppointmentWriteSerializer,
@@ -120,6 +123,7 @@ class AppointmentViewSet(
         )
         return self._read(appointment, status=201)
 
+    @extend_schema(responses={201: AppointmentSerializer})
     @action(detail=True, methods=["post"])
     def renew(self, request: Request, pk: str | None = None) -> Response:
         """A new term following this one; the old one becomes "renewed"."""
@@ -150,7 +154,7 @@ class AppointmentViewSet(
         return self._read(appointment)
 
 
-class DutyRecordSerializer(serializers.ModelSerializer):
+class DutyRecordSerializer(ModelSerializer):
     class Meta:
         model = DutyRecord
         fields = ["id", "appointment", "school", "kind", "date", "hours", "notes"]

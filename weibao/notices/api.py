@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import F, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -21,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of
 from weibao.core.api_fields import BoundedDateTimeField
 from weibao.core.models import Attachment
 from weibao.notices import services
@@ -42,7 +43,7 @@ def _files(owner: Any) -> list[dict[str, Any]]:
     ]
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ModelSerializer):
     """A notice. `counts` is given to the sending unit only; `mine` to a recipient only."""
 
     sender_unit_name = serializers.CharField(source="sender_unit.name", read_only=True)
@@ -105,7 +106,7 @@ class NoticeWriteSerializer(serializers.Serializer):
     )
 
 
-class RecipientSerializer(serializers.ModelSerializer):
+class RecipientSerializer(ModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True)
     township = serializers.SerializerMethodField()
     liaison = serializers.CharField(source="user.full_name", read_only=True)
@@ -130,7 +131,7 @@ class RecipientSerializer(serializers.ModelSerializer):
         return row.is_overdue(self.context["now"])
 
 
-class ReplySerializer(serializers.ModelSerializer):
+class ReplySerializer(ModelSerializer):
     school = serializers.IntegerField(source="recipient.school_id", read_only=True)
     liaison = serializers.IntegerField(source="recipient.user_id", read_only=True)
     files = serializers.SerializerMethodField()
@@ -183,6 +184,8 @@ class NoticeViewSet(
     def write_object_permission(self) -> str | None:
         return "notices.reply_notice" if self.action == "reply" else None
 
+    read_serializer_class = NoticeSerializer
+
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "create":
             return NoticeWriteSerializer
@@ -226,6 +229,10 @@ class NoticeViewSet(
         context = {**self.get_serializer_context(), "detail": True}
         return Response(NoticeSerializer(notice, context=context).data, status=201)
 
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("NoticeSent", {"recipients": serializers.IntegerField()}),
+    )
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str | None = None) -> Response:
         """Send the draft to its audience; answers with how many liaisons it reached."""
@@ -233,6 +240,10 @@ class NoticeViewSet(
         count = services.notice_send(actor=user_of(request), notice=notice)
         return Response({"recipients": count})
 
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("NoticeReminded", {"reminded": serializers.IntegerField()}),
+    )
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: str | None = None) -> Response:
         """Remind the overdue liaisons now; answers with how many."""
@@ -240,7 +251,8 @@ class NoticeViewSet(
         count = services.notice_remind_overdue(actor=user_of(request), notice=notice)
         return Response({"reminded": count})
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=RecipientSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def recipients(self, request: Request, pk: str | None = None) -> Response:
         """Every recipient's state: read, replied, overdue (the sending unit only)."""
         notice = self.get_object()
@@ -248,7 +260,9 @@ class NoticeViewSet(
         context = {**self.get_serializer_context(), "now": timezone.now()}
         return Response(RecipientSerializer(rows, many=True, context=context).data)
 
-    @action(detail=True, methods=["get", "post"], url_path="reply")
+    @extend_schema(methods=["GET"], responses=ReplySerializer(many=True))
+    @extend_schema(methods=["POST"], request=ReplyWriteSerializer, responses={201: ReplySerializer})
+    @action(detail=True, methods=["get", "post"], url_path="reply", pagination_class=None)
     def reply(self, request: Request, pk: str | None = None) -> Response:
         """GET: the replies the caller may see (own school's, or all for the sender).
         POST: reply for the caller's school."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -12,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, Organisation, User
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of
 from weibao.people import services
 from weibao.people.access import access_person
 from weibao.people.models import Guardianship, Person, PersonQuerySet, validate_birth_date
 
 
-class GuardianshipSerializer(serializers.ModelSerializer):
+class GuardianshipSerializer(ModelSerializer):
     guardian_name = serializers.CharField(source="guardian.masked_name", read_only=True)
     guardian_phone = serializers.CharField(source="guardian.masked_phone", read_only=True)
 
@@ -28,7 +29,7 @@ class GuardianshipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     """A person as the API shows them: name, ID number and phone masked."""
 
     name = serializers.CharField(source="masked_name", read_only=True)
@@ -99,6 +100,8 @@ class PersonViewSet(
             "reveal": "people.reveal_person",
         }.get(self.action or "", "people.view_person")
 
+    read_serializer_class = PersonSerializer
+
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action in ("create", "update", "partial_update"):
             return PersonWriteSerializer
@@ -164,6 +167,11 @@ class PersonViewSet(
             return _duplicate_response(exc)
         return Response(self._read(person).data)
 
+    @extend_schema(
+        responses=inline_serializer(
+            "Revealed", {"field": serializers.CharField(), "value": serializers.CharField()}
+        )
+    )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str | None = None) -> Response:
         """The full ID number or phone; a reason is required and recorded."""

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from weibao.accounts.models import Division, User
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of
 from weibao.schools import services
 from weibao.schools.models import LiaisonAppointment, School
 
@@ -28,7 +28,7 @@ class SchoolKindField(serializers.ChoiceField):
     (until settings.SPECTACULAR_SETTINGS has ENUM_NAME_OVERRIDES for it)."""
 
 
-class LiaisonSerializer(serializers.ModelSerializer):
+class LiaisonSerializer(ModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True)
     user_name = serializers.CharField(source="user.full_name", read_only=True)
     is_active = serializers.BooleanField(read_only=True)
@@ -41,7 +41,7 @@ class LiaisonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SchoolSerializer(serializers.ModelSerializer):
+class SchoolSerializer(ModelSerializer):
     name = serializers.CharField(source="organisation.name", read_only=True)
     credit_code = serializers.CharField(source="organisation.credit_code", read_only=True)
     division = serializers.IntegerField(source="organisation.division_id", read_only=True)
@@ -113,6 +113,8 @@ class SchoolViewSet(
             return "schools.change_school"
         return "schools.view_school"
 
+    read_serializer_class = SchoolSerializer
+
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action in ("create", "update", "partial_update"):
             return SchoolWriteSerializer
@@ -179,6 +181,8 @@ class LiaisonViewSet(
     @property
     def write_object_permission(self) -> str | None:
         return "schools.appoint_liaison" if self.action == "end" else None
+
+    read_serializer_class = LiaisonSerializer
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return AppointSerializer if self.action == "create" else LiaisonSerializer

@@ -14,13 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of
 from weibao.staffchecks import services
 from weibao.staffchecks.access import access_batch
 from weibao.staffchecks.models import CheckBatch, CheckItem, StaffMember
 
 
-class StaffMemberSerializer(serializers.ModelSerializer):
+class StaffMemberSerializer(ModelSerializer):
     name = serializers.CharField(source="person.masked_name", read_only=True)
     id_number = serializers.CharField(source="person.masked_id_number", read_only=True)
     # Codes as plain strings: their choice sets share names ("role", "status") with other apps'.
@@ -34,7 +34,7 @@ class StaffMemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CheckItemSerializer(serializers.ModelSerializer):
+class CheckItemSerializer(ModelSerializer):
     name = serializers.CharField(source="masked_name", read_only=True)
     id_number = serializers.CharField(source="masked_id_number", read_only=True)
     result = serializers.CharField(source="unit_result", read_only=True)
@@ -46,7 +46,7 @@ class CheckItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CheckBatchSerializer(serializers.ModelSerializer):
+class CheckBatchSerializer(ModelSerializer):
     kind = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
 

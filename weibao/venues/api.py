@@ -12,13 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from weibao.core.api import RulesPermission, user_of
+from weibao.core.api import ModelSerializer, RulesPermission, user_of
 from weibao.venues import services
 from weibao.venues.access import access_venue
 from weibao.venues.models import Inspection, Venue, Violation
 
 
-class VenueSerializer(serializers.ModelSerializer):
+class VenueSerializer(ModelSerializer):
     # Codes as plain strings: their choice sets share names ("kind", "status") with other apps'.
     kind = serializers.CharField()
     status = serializers.CharField(required=False)
@@ -71,7 +71,7 @@ class VenueViewSet(
         return Response(self.get_serializer(venue).data, status=201)
 
 
-class ViolationSerializer(serializers.ModelSerializer):
+class ViolationSerializer(ModelSerializer):
     school_name = serializers.CharField(source="school.organisation.name", read_only=True)
     rule_metres = serializers.IntegerField(source="rule.metres", read_only=True)
 
@@ -96,7 +96,7 @@ class ViolationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ModelSerializer):
     findings: serializers.Field = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="item"
     )
