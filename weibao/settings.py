@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "weibao.venues",
     "weibao.education",
     "weibao.casework",
+    "weibao.family",
+    "weibao.care",
     "weibao.api",
     "weibao.retention",
     "weibao.demo",

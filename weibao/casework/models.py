@@ -789,6 +789,14 @@ class GuardianOrder(models.Model):
         return reverse("casework:order_detail", args=[self.pk])
 
 
+# The orders whose guardian receives family-education guidance (given in weibao.family).
+GUIDANCE_KINDS = (
+    GuardianOrder.Kind.GUIDANCE_ORDER,
+    GuardianOrder.Kind.URGING_ORDER,
+    GuardianOrder.Kind.COURT_GUIDANCE,
+)
+
+
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def due(self) -> FollowUpQuerySet:
         return self.filter(done_on__isnull=True)

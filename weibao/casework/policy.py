@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import rules
 
-from weibao.accounts.models import User
+from weibao.accounts.models import Organisation, User
 from weibao.accounts.policy import (
     can_write,
     in_procuratorate,
@@ -17,11 +17,29 @@ from weibao.accounts.policy import (
     is_county_coordinator,
     works_with_data,
 )
-from weibao.casework.models import ORDER_ISSUER_KINDS, Case, GuardianOrder, Referral, Suggestion
+from weibao.casework.models import (
+    GUIDANCE_KINDS,
+    ORDER_ISSUER_KINDS,
+    Case,
+    GuardianOrder,
+    Referral,
+    Suggestion,
+)
 from weibao.kit.access import in_scope
+
+
+@rules.predicate
+def order_guides_family(user: User, order: object) -> bool:
+    """An order whose guardian is to receive family-education guidance."""
+    return isinstance(order, GuardianOrder) and order.kind in GUIDANCE_KINDS
+
 
 # The police, the procuratorate and the court issue orders to guardians.
 issues_orders = in_unit_of_kind(*ORDER_ISSUER_KINDS, name="issues_orders")
+# The units that give family-education guidance on an order (家庭教育促进法 Art. 48-49).
+gives_guidance = in_unit_of_kind(
+    Organisation.Kind.CIVIL_AFFAIRS, Organisation.Kind.WOMENS_FEDERATION, name="gives_guidance"
+)
 
 
 @rules.predicate
@@ -123,3 +141,7 @@ rules.add_perm("casework.view_order", works_with_data & order_visible)
 rules.add_perm("casework.issue_order", can_write & issues_orders)
 rules.add_perm("casework.record_followup", can_write & (order_issuer | in_procuratorate))
 rules.add_perm("casework.change_settings", is_county_coordinator)
+rules.add_perm(
+    "casework.report_guidance",
+    can_write & (gives_guidance | is_county_coordinator) & order_guides_family,
+)

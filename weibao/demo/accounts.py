@@ -81,8 +81,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     DemoAccount(
         "womens_fed", Role.CASE_WORKER, WOMENS_FEDERATION, "罗燕",
-        "县妇联工作人员，处理转介给妇联的事项",
-        "Case worker at the women's federation: works on what is referred to it",
+        "县妇联工作人员，处理转介给妇联的事项；管理家庭教育站点、志愿者和讲师团，安排家庭教育指导",
+        "Case worker at the women's federation: works on what is referred to it; keeps the "
+        "family-education sites, volunteers and lecturers, and assigns family-education guidance",
     ),
     DemoAccount(
         "education", Role.CASE_WORKER, EDUCATION_BUREAU, "胡斌",
@@ -114,8 +115,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     DemoAccount(
         "civil_affairs", Role.CASE_WORKER, "乐安县民政局", "钟科长",
-        "县民政局工作人员：接收转介（救助、监护）",
-        "Civil-affairs bureau staff: receives referrals (relief, guardianship)",
+        "县民政局工作人员：接收转介（救助、监护）；管理儿童之家、志愿者和家庭教育活动",
+        "Civil-affairs bureau staff: receives referrals (relief, guardianship); keeps the "
+        "children's homes, volunteers and family activities",
     ),
     DemoAccount(
         "readonly", Role.READ_ONLY, "鳌溪镇城东社区居民委员会", "周萍",

@@ -470,6 +470,19 @@ def left_behind_set(*, actor: User, child: Person, data: Mapping[str, Any]) -> L
     return status
 
 
+def left_behind_contacted(*, child: Person, on: date) -> bool:
+    """Move a left-behind child's last parents' contact forward to `on` (never back); whether
+    it moved. Not a user's service: it checks no permission and records no audit event, as it
+    runs inside the service that recorded the contact (weibao.care's contact_record), which
+    does both; it writes nothing for a child without a left-behind status."""
+    moved = (
+        LeftBehindStatus.objects.filter(child=child)
+        .filter(Q(last_contact_date__isnull=True) | Q(last_contact_date__lt=on))
+        .update(last_contact_date=on, updated_at=timezone.now())
+    )
+    return bool(moved)
+
+
 # Export ------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from weibao.casework.services.orders import (
     followup_record,
     guardian_order_issue,
     order_document,
+    order_guidance_report,
     order_number,
 )
 from weibao.casework.services.police import (
@@ -80,6 +81,7 @@ __all__ = [
     "guardian_order_issue",
     "late_report_record",
     "order_document",
+    "order_guidance_report",
     "order_number",
     "police_unit_for",
     "procuratorate_for",

@@ -30,7 +30,9 @@ from weibao.casework.services._common import (
     short_name,
     text_of,
     timeline,
+    unit_users,
 )
+from weibao.core.services import notify
 from weibao.kit import documents
 from weibao.kit.guards import raise_if, require_perm
 from weibao.kit.messages import Message
@@ -232,3 +234,40 @@ def order_document(*, actor: User, order: GuardianOrder) -> bytes:
         format="docx",
     )
     return content
+
+
+def order_guidance_report(
+    *, actor: User, order: GuardianOrder, result: str, compliance: str
+) -> GuardianOrder:
+    """The family-education guidance on an order is finished: its result goes to the issuing
+    unit (a notification), and the order's compliance is set from it. Called by the unit that
+    gave the guidance (weibao.family), inside its own transaction."""
+    require_perm(actor, "casework.report_guidance", order)
+    errors: dict[str, list[str]] = {}
+    if not result.strip():
+        errors["result"] = [_("Say what the guidance achieved.")]
+    if compliance not in GuardianOrder.Compliance.values:
+        errors["compliance"] = [_("Choose from the list.")]
+    raise_if(errors)
+    order.compliance = compliance
+    save_fields(order, ["compliance"])
+    record(
+        AuditEvent.Action.UPDATE,
+        actor=actor,
+        target=order,
+        target_repr=order.number,
+        step="guidance_reported",
+        compliance=compliance,
+    )
+    notify(
+        recipients=unit_users(order.issuer),
+        title=Message(
+            gettext_noop("Family-education guidance on order %(n)s finished: %(compliance)s"),
+            {"n": order.number, "compliance": GuardianOrder.Compliance(compliance).label},
+        ),
+        body=Message(gettext_noop("Reported by %(unit)s."), {"unit": actor.organisation}),
+        link=order.get_absolute_url(),
+        kind="casework.guidance_reported",
+        webhook_units=[order.issuer],
+    )
+    return order
