@@ -5,8 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from weibao.accounts.models import User
-from weibao.care.models import CareAppointment, CareWarning, Contact, Difficulty, Visit
+from weibao.care.models import (
+    CareAppointment,
+    CareWarning,
+    Contact,
+    Difficulty,
+    Visit,
+    children_for,
+)
 from weibao.kit.access import fetch
+from weibao.people.models import Person
 
 
 def access_appointment(user: User, pk: Any, *, for_update: bool = False) -> CareAppointment:
@@ -34,3 +42,11 @@ def access_visit(user: User, pk: Any, *, for_update: bool = False) -> Visit:
 def access_warning(user: User, pk: Any, *, for_update: bool = False) -> CareWarning:
     warnings = CareWarning.objects.for_user(user).select_related("child__division", "visit")
     return fetch(warnings, pk, user=user, for_update=for_update)
+
+
+def access_child(user: User, pk: Any) -> Person:
+    """A child looked after (left behind or in difficulty) whose care records the user reads."""
+    children = children_for(user).select_related(
+        "division__parent", "school", "left_behind__entrusted_carer"
+    )
+    return fetch(children, pk, user=user)

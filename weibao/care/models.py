@@ -17,10 +17,12 @@ Who reaches what (`for_user`), in the vocabulary's words (weibao.accounts.policy
 
 from __future__ import annotations
 
+from typing import Self
+
 import rules
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -33,7 +35,7 @@ from weibao.accounts.policy import (
     works_with_data,
 )
 from weibao.family.models import Volunteer
-from weibao.people.models import Person
+from weibao.people.models import Person, PersonQuerySet
 
 K = Organisation.Kind
 
@@ -41,10 +43,16 @@ in_civil_affairs = in_unit_of_kind(K.CIVIL_AFFAIRS, name="in_civil_affairs")
 sees_all_children = is_county_coordinator | in_civil_affairs
 
 
+# The units whose staff serve as children's supervisors and directors: township governments,
+# village and residents' committees, civil affairs, social-work organisations. Other units'
+# users hold no post, so their pages never ask.
+POST_HOLDER_KINDS = frozenset({K.TOWNSHIP, K.VILLAGE_COMMITTEE, K.CIVIL_AFFAIRS, K.SOCIAL_WORK})
+
+
 def posts_of(user: User) -> list[tuple[str, str]]:
     """(role, division prefix) of the user's current appointments (read once per user
     object)."""
-    if not works_with_data(user):
+    if not works_with_data(user) or user.organisation.kind not in POST_HOLDER_KINDS:
         return []
     cached = getattr(user, "_care_posts", None)
     if cached is None:
@@ -187,12 +195,12 @@ class CareAppointment(models.Model):
 
 
 class ChildRecordQuerySet(models.QuerySet):
-    def for_user(self, user: User) -> ChildRecordQuerySet:
+    def for_user(self, user: User) -> Self:
         if not works_with_data(user):
             return self.none()
         return self.filter(children_q(user))
 
-    def in_division(self, division: Division) -> ChildRecordQuerySet:
+    def in_division(self, division: Division) -> Self:
         """Records of the children living in the division (or below it)."""
         return self.filter(child__division__code__startswith=division.prefix)
 
@@ -431,3 +439,25 @@ def child_township(child: Person) -> Division | None:
     if division.level == Division.Level.VILLAGE:
         return division.parent
     return division if division.level == Division.Level.TOWNSHIP else None
+
+
+def cared_children() -> PersonQuerySet:
+    """The children the care system looks after: actively left behind, or in difficulty."""
+    in_difficulty = Difficulty.objects.current().filter(child=OuterRef("pk"))
+    return Person.objects.filter(Q(left_behind__is_active=True) | Exists(in_difficulty))
+
+
+def children_for(user: User) -> PersonQuerySet:
+    """The children looked after whose care records the user reads (for_user's rule on the
+    child itself: all for civil affairs and coordinators, the division of a current post, a
+    school's left-behind pupils)."""
+    if not works_with_data(user):
+        return Person.objects.none()
+    if sees_all_children(user):
+        return cared_children()
+    found = Q(pk__in=[])
+    for _role, prefix in posts_of(user):
+        found |= Q(division__code__startswith=prefix)
+    if in_school(user):
+        found |= Q(school_id=user.organisation_id, left_behind__is_active=True)
+    return cared_children().filter(found)

@@ -86,10 +86,11 @@ def sees_township(user: User, township: object) -> bool:
     return _covers(user, township, (CareAppointment.Role.SUPERVISOR,))
 
 
-rules.add_perm("care.view_children", sees_all_children | holds_post | in_school)
+rules.add_perm("care.view_children", sees_all_children | in_school | holds_post)
 rules.add_perm("care.view_record", sees_record)
 rules.add_perm("care.view_appointments", sees_all_children | holds_post)
 rules.add_perm("care.manage_appointments", appoints)
 rules.add_perm("care.keep_child", keeps_child)
 rules.add_perm("care.close_warning", closes_warning)
 rules.add_perm("care.view_township", sees_township)
+rules.add_perm("care.view_overview", sees_all_children)

@@ -15,7 +15,8 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,11 +27,13 @@ from weibao.accounts.policy import works_with_data
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.care.models import (
+    POST_HOLDER_KINDS,
     CareAppointment,
     CareWarning,
     Contact,
     Difficulty,
     Visit,
+    cared_children,
     concern_reason,
 )
 from weibao.core.services import notify
@@ -146,6 +149,16 @@ def appointment_make(*, actor: User, data: Mapping[str, Any]) -> CareAppointment
             "user",
             _("This account cannot hold the post (inactive, or without access to data)."),
             "user",
+        )
+    elif user is not None and user.organisation.kind not in POST_HOLDER_KINDS:
+        _error(
+            errors,
+            "user",
+            _(
+                "Supervisors and directors are staff of a township government, a village or "
+                "residents' committee, civil affairs or a social-work organisation."
+            ),
+            "unit",
         )
     starts_on = _day(errors, "starts_on", appointment.starts_on)
     _clean(appointment, errors, ["division", "user", "appointed_by"])
@@ -521,12 +534,6 @@ def overdue_contacts(
     )
 
 
-def cared_children() -> PersonQuerySet:
-    """The children the care system looks after: actively left behind, or in difficulty."""
-    in_difficulty = Difficulty.objects.current().filter(child=OuterRef("pk"))
-    return Person.objects.filter(Q(left_behind__is_active=True) | Exists(in_difficulty))
-
-
 def not_visited(
     township: Division, *, days: int | None = None, on: date | None = None
 ) -> PersonQuerySet:
@@ -541,3 +548,63 @@ def not_visited(
         .select_related("division")
         .order_by("name_pinyin", "pk")
     )
+
+
+def child_view(*, actor: User, child: Person) -> None:
+    """Record that the actor opened a child's care record."""
+    require_perm(actor, "care.view_children")
+    record(AuditEvent.Action.VIEW, actor=actor, target=child, target_repr=child.masked_name)
+
+
+def township_overview() -> list[dict[str, Any]]:
+    """Per township: children on the left-behind register, in difficulty, visited within the
+    visit days, with the parents' contact overdue, and open warnings (one grouped query each)."""
+    today = timezone.localdate()
+    visit_cutoff = today - timedelta(days=visit_days())
+    contact_cutoff = today - timedelta(days=CONTACT_DAYS)
+    town = Substr("child__division__code", 1, 9)
+
+    def by_township(rows: QuerySet[Any], **counts: Any) -> dict[str, dict[str, int]]:
+        grouped = rows.annotate(town=town).values("town").annotate(**counts).order_by()
+        return {row.pop("town"): row for row in grouped}
+
+    statuses = LeftBehindStatus.objects.filter(is_active=True)
+    left_behind = by_township(
+        statuses,
+        left_behind=Count("pk"),
+        overdue=Count(
+            "pk",
+            filter=Q(last_contact_date__isnull=True) | Q(last_contact_date__lt=contact_cutoff),
+        ),
+    )
+    cared = cared_children()
+    in_difficulty = by_township(
+        Difficulty.objects.current(), in_difficulty=Count("child", distinct=True)
+    )
+    visited = by_township(
+        Visit.objects.filter(visited_on__gte=visit_cutoff, child__in=cared.values("pk")),
+        visited=Count("child", distinct=True),
+    )
+    warnings = by_township(CareWarning.objects.open(), warnings=Count("pk"))
+    all_cared = {
+        row["town"]: row["n"]
+        for row in cared.annotate(town=Substr("division__code", 1, 9))
+        .values("town")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    }
+    rows = []
+    for township in Division.objects.filter(level=Division.Level.TOWNSHIP).order_by("code"):
+        key = township.prefix
+        row = {
+            "township": township,
+            "left_behind": left_behind.get(key, {}).get("left_behind", 0),
+            "overdue": left_behind.get(key, {}).get("overdue", 0),
+            "in_difficulty": in_difficulty.get(key, {}).get("in_difficulty", 0),
+            "cared": all_cared.get(key, 0),
+            "visited": visited.get(key, {}).get("visited", 0),
+            "warnings": warnings.get(key, {}).get("warnings", 0),
+        }
+        row["not_visited"] = row["cared"] - row["visited"]
+        rows.append(row)
+    return rows

@@ -1,11 +1,15 @@
 """Care of left-behind and vulnerable children: what the app gives the platform (see
-weibao.core.contract). Pages, menu, tiles and the API come with the views."""
+weibao.core.contract)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from weibao.accounts.models import Division, User
 from weibao.care.indicators import (
     children_in_difficulty,
     left_behind_children,
@@ -13,12 +17,91 @@ from weibao.care.indicators import (
     visit_coverage,
     warnings_raised,
 )
-from weibao.core.contract import AppContract, Indicator
+from weibao.care.models import POST_HOLDER_KINDS, CareWarning, children_for
+from weibao.care.waiting import waiting
+from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
+from weibao.core.pickers import DIVISION_PICKER, USER_PICKER
+from weibao.family.models import Volunteer
+from weibao.family.weibao_app import VOLUNTEER_PICKER
+
+
+def _appointees(user: Any) -> QuerySet[User]:
+    """Active accounts of the units whose staff hold the posts, for who appoints them."""
+    if not user.has_perm("care.manage_appointments"):
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, organisation__kind__in=POST_HOLDER_KINDS
+    ).select_related("organisation")
+
+
+def _post_divisions(user: Any) -> QuerySet[Division]:
+    if not user.has_perm("care.manage_appointments"):
+        return Division.objects.none()
+    return DIVISION_PICKER.queryset(user)
+
+
+def _visit_volunteers(user: Any) -> QuerySet[Volunteer]:
+    """Active volunteers with a clear check, for who records home visits (masked names)."""
+    if not user.has_perm("care.view_children"):
+        return Volunteer.objects.none()
+    return Volunteer.objects.active().cleared().select_related("person", "team")
+
+
+APPOINTEE_PICKER = USER_PICKER.variant("care_appointee", _appointees)
+POST_DIVISION_PICKER = DIVISION_PICKER.variant("care_post_division", _post_divisions)
+TOWNSHIP_PICKER = DIVISION_PICKER.variant(
+    "care_township",
+    lambda user: DIVISION_PICKER.queryset(user).filter(level=Division.Level.TOWNSHIP),
+)
+VISIT_VOLUNTEER_PICKER = VOLUNTEER_PICKER.variant("care_volunteer", _visit_volunteers)
+
+
+def open_warnings_count(user: Any) -> int:
+    return CareWarning.objects.for_user(user).open().count()
+
+
+def children_count(user: Any) -> int:
+    return children_for(user).count()
+
 
 CHILDREN = pgettext_lazy("indicator unit", "children")
 
 APP = AppContract(
+    tiles=[
+        Tile(
+            _("Children looked after"), children_count, "care:child_list", 86, "care.view_children"
+        ),
+        Tile(
+            _("Open care warnings"),
+            open_warnings_count,
+            "care:warning_list",
+            87,
+            "care.view_children",
+        ),
+    ],
+    urls="weibao.care.urls",
+    url_prefix="care/",
+    menu=[
+        MenuEntry(
+            _("Left-behind and vulnerable children"),
+            "care:child_list",
+            Group.FAMILY,
+            50,
+            "care.view_children",
+        ),
+        MenuEntry(
+            _("Children's supervisors and directors"),
+            "care:appointment_list",
+            Group.FAMILY,
+            60,
+            "care.view_appointments",
+        ),
+    ],
+    waiting=[waiting],
     policy="weibao.care.policy",
+    demo="weibao.care.demo.seed",
+    demo_order=97,
+    pickers=[APPOINTEE_PICKER, POST_DIVISION_PICKER, TOWNSHIP_PICKER, VISIT_VOLUNTEER_PICKER],
     indicators=[
         Indicator(
             key="care_left_behind",

@@ -80,6 +80,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Case worker at the 鳌溪镇 township government: sees the township",
     ),
     DemoAccount(
+        "director", Role.CASE_WORKER, "鳌溪镇城南社区居民委员会", "彭秀兰",
+        "鳌溪镇城南社区儿童主任：走访本社区的留守儿童和困境儿童，记录亲子联系",
+        "Children's director (儿童主任) of 城南社区 in 鳌溪镇: visits the community's left-behind "
+        "children and children in difficulty, records the parents' contacts",
+    ),
+    DemoAccount(
         "womens_fed", Role.CASE_WORKER, WOMENS_FEDERATION, "罗燕",
         "县妇联工作人员，处理转介给妇联的事项；管理家庭教育站点、志愿者和讲师团，安排家庭教育指导",
         "Case worker at the women's federation: works on what is referred to it; keeps the "
