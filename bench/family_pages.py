@@ -1,12 +1,14 @@
-"""The family network's lists at 10x the demo: the volunteer list and the activity list with
-their filters, against the trivial logged-in page (the inbox) on the same server, and each
-page's query count at 1x and at 10x (they must be the same: flat).
+"""The family network's lists and the left-behind list at 10x the demo, with their filters,
+against the trivial logged-in page (the inbox) on the same server, and each page's query count
+at 1x and at 10x (they must be the same: flat).
 
     .venv/bin/python bench/family_pages.py [--base-scale 1] [--family-scale 10]
 
-The base county is seeded at scale 1 (50,000 pupils) and the family network's own rows at 10x
-(30,000 volunteers in the four teams and the lecturers, about 20,000 activities over two years):
-the family pages read only those rows and the people register behind the volunteers.
+The base county is seeded at scale 1 (50,000 pupils); then the family network's own rows are
+seeded again at 10x (30,000 volunteers in the four teams and the lecturers, about 20,000
+activities over two years), the left-behind children are copied to 10x (about 47,000, each a
+new person of the register) and the care records (contacts, visits, difficulties, warnings) are
+seeded again for all of them. The pages read only those rows and the register behind them.
 """
 
 from __future__ import annotations
@@ -27,24 +29,35 @@ from harness import Session, manage, report
 PAGES = [
     "/family/volunteers/",
     "/family/volunteers/?page=99999",
-    "/family/volunteers/?q=王",
+    "/family/volunteers/?q=%E7%8E%8B",  # 王
     "/family/volunteers/?q=zh",
-    "/family/volunteers/?team=1&status=active",
+    "/family/volunteers/?status=active&clearance=clear",
     "/family/volunteers/?clearance=none",
     "/family/activities/",
     "/family/activities/?kind=talk&year=2026",
     "/family/activities/counts/",
     "/family/sites/",
     "/family/coverage/",
+    "/care/",
+    "/care/?page=99999",
+    "/care/?q=%E7%8E%8B",
+    "/care/?overdue=on",
+    "/care/?not_visited=on",
+    "/care/?kind=left_behind&warning=on",
+    "/care/overview/",
 ]
 
 RESEED = """
-import time
+import copy, secrets, time
 from django.utils import timezone
+from weibao.care import demo as care_demo
+from weibao.care.models import CareAppointment, CareWarning, Contact, Difficulty, Visit
 from weibao.family import demo
 from weibao.family.models import Activity, Guidance, Helper, Site, Team, Training, Volunteer
-from weibao.people.models import Person
+from weibao.people.models import LeftBehindStatus, Person
 started = time.perf_counter()
+for model in (CareWarning, Visit, Contact, Difficulty, CareAppointment):
+    model.objects.all().delete()
 volunteers = Person.objects.filter(volunteer__isnull=False)
 for model in (Guidance, Helper, Activity, Training):
     model.objects.all().delete()
@@ -56,6 +69,29 @@ Person.objects.filter(pk__in=ids).delete()
 demo.seed(seed=2026, scale={scale}, as_of=timezone.localdate(), progress=print)
 print(f"volunteers {{Volunteer.objects.count()}}, activities {{Activity.objects.count()}}, "
       f"sites {{Site.objects.count()}}, reseeded in {{time.perf_counter() - started:.1f}} s")
+
+# The left-behind children to {scale}x, then the care records again for all of them.
+started = time.perf_counter()
+statuses = list(LeftBehindStatus.objects.filter(is_active=True).select_related("child"))
+for _copy in range(int({scale}) - 1):
+    people = []
+    for status in statuses:
+        person = copy.copy(status.child)
+        person.pk = None
+        person.id_number_hash, person.id_number_encrypted = secrets.token_hex(32), ""
+        people.append(person)
+    made = Person.objects.bulk_create(people, batch_size=2000)
+    LeftBehindStatus.objects.bulk_create(
+        [LeftBehindStatus(child=person, parents_away=status.parents_away,
+                          entrusted_carer_id=status.entrusted_carer_id,
+                          written_notice_date=status.written_notice_date)
+         for person, status in zip(made, statuses)],
+        batch_size=2000,
+    )
+care_demo.seed(seed=2026, scale={scale}, as_of=timezone.localdate(), progress=print)
+print(f"left behind {{LeftBehindStatus.objects.filter(is_active=True).count()}}, "
+      f"contacts {{Contact.objects.count()}}, visits {{Visit.objects.count()}}, "
+      f"reseeded in {{time.perf_counter() - started:.1f}} s")
 """
 
 QUERIES = """
@@ -116,7 +152,7 @@ def main() -> None:
             rows = [(path, session.median_ms(path, args.repeat)) for path in PAGES]
         title = f"family pages: base scale {args.base_scale}, family scale {args.family_scale}"
         report(title, "/inbox/", floor, rows)
-        print("\n  queries per page (1x -> 10x)")
+        print(f"\n  queries per page (1x -> {args.family_scale:g}x)")
         for path in PAGES:
             flat = "flat" if at_1x[path] == at_10x[path] else "GROWS"
             print(f"  {path:<44} {at_1x[path]:4d} -> {at_10x[path]:4d}  {flat}")

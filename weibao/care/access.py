@@ -10,6 +10,7 @@ from weibao.care.models import (
     CareWarning,
     Contact,
     Difficulty,
+    Need,
     Visit,
     children_for,
 )
@@ -50,3 +51,8 @@ def access_child(user: User, pk: Any) -> Person:
         "division__parent", "school", "left_behind__entrusted_carer"
     )
     return fetch(children, pk, user=user)
+
+
+def access_need(user: User, pk: Any, *, for_update: bool = False) -> Need:
+    needs = Need.objects.for_user(user).select_related("child", "referral")
+    return fetch(needs, pk, user=user, for_update=for_update)

@@ -12,14 +12,15 @@ from django.db.models import Exists, OuterRef
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from weibao.accounts.models import Division, User
-from weibao.care.models import CareAppointment, CareWarning, Contact, Difficulty, Visit
+from weibao.accounts.models import Division, Organisation, User
+from weibao.care.models import CareAppointment, CareWarning, Contact, Difficulty, Need, Visit
 from weibao.care.weibao_app import (
     APPOINTEE_PICKER,
     POST_DIVISION_PICKER,
     TOWNSHIP_PICKER,
     VISIT_VOLUNTEER_PICKER,
 )
+from weibao.casework.weibao_app import REFERRAL_UNIT_PICKER
 from weibao.family.models import Volunteer
 from weibao.kit.forms import DATE_INPUT
 from weibao.kit.pickers import picker_field
@@ -209,3 +210,31 @@ class AppointmentForm(forms.Form):
             self.fields["division"], POST_DIVISION_PICKER, POST_DIVISION_PICKER.queryset(user)
         )
         picker_field(self.fields["user"], APPOINTEE_PICKER, APPOINTEE_PICKER.queryset(user))
+
+
+class NeedForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=capfirst(_("kind of need")), choices=[*CHOOSE, *Need.Kind.choices]
+    )
+    description = forms.CharField(
+        label=capfirst(_("what is needed")),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NeedReferForm(forms.Form):
+    to_unit = forms.ModelChoiceField(
+        label=capfirst(_("refer to")), queryset=Organisation.objects.none()
+    )
+    due_date = forms.DateField(
+        label=capfirst(_("due date")),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Empty: the county's usual days for a referral."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = REFERRAL_UNIT_PICKER.queryset(user)
+        picker_field(self.fields["to_unit"], REFERRAL_UNIT_PICKER, units)

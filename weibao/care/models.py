@@ -461,3 +461,61 @@ def children_for(user: User) -> PersonQuerySet:
     if in_school(user):
         found |= Q(school_id=user.organisation_id, left_behind__is_active=True)
     return cared_children().filter(found)
+
+
+class NeedQuerySet(ChildRecordQuerySet):
+    def open(self) -> Self:
+        return self.filter(referral__isnull=True, met_on__isnull=True)
+
+
+class Need(models.Model):
+    """A need of a child found in their care (relief, health, education...), which becomes a
+    referral to the unit that can meet it through casework."""
+
+    class Kind(models.TextChoices):
+        RELIEF = "relief", pgettext_lazy("need", "relief")
+        HEALTH = "health", pgettext_lazy("need", "health care")
+        EDUCATION = "education", pgettext_lazy("need", "education")
+        OTHER = "other", pgettext_lazy("need", "other")
+
+    child = models.ForeignKey(
+        Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="care_needs"
+    )
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("found at the visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="need_rows",
+    )
+    kind = models.CharField(_("kind of need"), max_length=10, choices=Kind)
+    description = models.TextField(_("what is needed"), max_length=2000)
+    raised_on = models.DateField(_("raised on"), default=timezone.localdate)
+    referral = models.OneToOneField(
+        "casework.Referral",
+        verbose_name=_("referral"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="care_need",
+    )
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["-raised_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.raised_on}"

@@ -23,6 +23,7 @@ from weibao.care.models import (
     CareWarning,
     Contact,
     Difficulty,
+    Need,
     Visit,
     holds_post,
     posts_of,
@@ -38,6 +39,7 @@ RECORDS: dict[type[Any], Callable[[User], QuerySet[Any]]] = {
     Difficulty: Difficulty.objects.for_user,
     Contact: Contact.objects.for_user,
     Visit: Visit.objects.for_user,
+    Need: Need.objects.for_user,
     CareWarning: CareWarning.objects.for_user,
 }
 

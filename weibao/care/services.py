@@ -15,7 +15,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -32,10 +32,13 @@ from weibao.care.models import (
     CareWarning,
     Contact,
     Difficulty,
+    Need,
     Visit,
     cared_children,
     concern_reason,
 )
+from weibao.casework import services as casework_services
+from weibao.casework.models import Referral
 from weibao.core.services import notify
 from weibao.family.models import Volunteer
 from weibao.family.services import require_cleared
@@ -53,6 +56,17 @@ TEXT_FIELDS = ("school_findings", "health_findings", "safety_findings", "needs")
 def visit_days() -> int:
     """Children not visited for this many days are listed for the township."""
     return int(getattr(settings, "CARE_VISIT_DAYS", 30))
+
+
+def next_visit_days(child: Person, *, carer_fit: bool) -> int:
+    """The days to a child's next visit, by risk: `CARE_RISK_VISIT_DAYS` (14) when the carer
+    was found unfit, the child is in difficulty or has an open warning; else `visit_days()`."""
+    at_risk = (
+        not carer_fit
+        or Difficulty.objects.current().filter(child=child).exists()
+        or CareWarning.objects.open().filter(child=child).exists()
+    )
+    return int(getattr(settings, "CARE_RISK_VISIT_DAYS", 14)) if at_risk else visit_days()
 
 
 def _error(errors: Errors, name: str, message: str, code: str = "invalid") -> None:
@@ -457,6 +471,8 @@ def visit_record(*, actor: User, child: Person, data: Mapping[str, Any]) -> Visi
     raise_if(errors)
     if volunteer is not None:
         require_cleared([volunteer], field="volunteer")
+    if visit.next_due is None and day is not None:
+        visit.next_due = day + timedelta(days=next_visit_days(child, carer_fit=visit.carer_fit))
     with transaction.atomic(durable=True):
         visit.save()
         record(
@@ -530,7 +546,7 @@ def overdue_contacts(
         LeftBehindStatus.objects.filter(_in(township, "child__"), is_active=True)
         .filter(Q(last_contact_date__isnull=True) | Q(last_contact_date__lt=cutoff))
         .select_related("child__division")
-        .order_by("last_contact_date", "child__name_pinyin", "pk")
+        .order_by(F("last_contact_date").asc(nulls_first=True), "child__name_pinyin", "pk")
     )
 
 
@@ -608,3 +624,96 @@ def township_overview() -> list[dict[str, Any]]:
         row["not_visited"] = row["cared"] - row["visited"]
         rows.append(row)
     return rows
+
+
+# Needs and their referrals -----------------------------------------------------------------
+
+# The casework action each kind of need is referred for.
+NEED_ACTIONS = {
+    Need.Kind.RELIEF: Referral.Action.RELIEF,
+    Need.Kind.HEALTH: Referral.Action.OTHER,
+    Need.Kind.EDUCATION: Referral.Action.SCHOOL_REENTRY,
+    Need.Kind.OTHER: Referral.Action.OTHER,
+}
+
+
+def need_record(*, actor: User, child: Person, data: Mapping[str, Any]) -> Need:
+    """Add a need of the child (from a visit, or found otherwise) to the child's needs list."""
+    require_perm(actor, "care.keep_child", child)
+    errors: Errors = {}
+    need = Need(
+        child=child,
+        kind=str(data.get("kind") or ""),
+        description=" ".join(str(data.get("description") or "").split()),
+        visit=data.get("visit"),
+        recorded_by=actor,
+    )
+    _check_child(child, errors)
+    if need.visit is not None and need.visit.child_id != child.pk:
+        _error(errors, "visit", _("This visit is another child's."))
+    if not need.description:
+        _error(errors, "description", _("Say what is needed."), "required")
+    _clean(need, errors, ["child", "visit", "referral", "recorded_by"])
+    raise_if(errors)
+    with transaction.atomic(durable=True):
+        need.save()
+        record(
+            AuditEvent.Action.CREATE,
+            actor=actor,
+            target=need,
+            target_repr=child.masked_name,
+            operation="care_need_record",
+            kind=need.kind,
+        )
+    return need
+
+
+def need_refer(*, actor: User, need: Need, data: Mapping[str, Any]) -> Need:
+    """Refer the need to the unit that can meet it: a casework referral about the child (the
+    receiving unit answers it in casework, as any referral)."""
+    require_perm(actor, "care.keep_child", need.child)
+    if need.referral_id is not None or need.met_on is not None:
+        raise ValidationError({"__all__": [_("This need is already referred or met.")]})
+    # Casework writes the referral in its own transaction; the key makes a retry after a
+    # failure below find that referral instead of sending a second one.
+    referral, _created = casework_services.child_referral_create(
+        actor=actor,
+        child=need.child,
+        data={
+            "to_unit": data.get("to_unit"),
+            "action": NEED_ACTIONS[Need.Kind(need.kind)],
+            "request": data.get("request") or need.description,
+            "due_date": data.get("due_date"),
+        },
+        idempotency_key=f"care-need-{need.pk}",
+    )
+    with transaction.atomic(durable=True):
+        need.referral = referral
+        need.save(update_fields=["referral"])
+        record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            target=need,
+            target_repr=need.child.masked_name,
+            operation="care_need_refer",
+            referral=referral.pk,
+        )
+    return need
+
+
+def need_met(*, actor: User, need: Need, on: date | None = None) -> Need:
+    """The need was met without a referral (the family or the village met it)."""
+    require_perm(actor, "care.keep_child", need.child)
+    if need.referral_id is not None or need.met_on is not None:
+        raise ValidationError({"__all__": [_("This need is already referred or met.")]})
+    with transaction.atomic(durable=True):
+        need.met_on = on or timezone.localdate()
+        need.save(update_fields=["met_on"])
+        record(
+            AuditEvent.Action.UPDATE,
+            actor=actor,
+            target=need,
+            target_repr=need.child.masked_name,
+            operation="care_need_met",
+        )
+    return need

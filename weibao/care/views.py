@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,13 +22,21 @@ from django.views.decorators.http import require_POST
 from weibao.accounts.http import AuthedRequest
 from weibao.accounts.models import Division
 from weibao.care import services
-from weibao.care.access import access_appointment, access_child, access_difficulty, access_warning
+from weibao.care.access import (
+    access_appointment,
+    access_child,
+    access_difficulty,
+    access_need,
+    access_warning,
+)
 from weibao.care.forms import (
     AppointmentFilterForm,
     AppointmentForm,
     ChildFilterForm,
     ContactForm,
     DifficultyForm,
+    NeedForm,
+    NeedReferForm,
     VisitForm,
     WarningCloseForm,
 )
@@ -49,6 +57,7 @@ FORMS = {
         services.difficulty_record,
         gettext_lazy("The difficulty was recorded."),
     ),
+    "need": (NeedForm, services.need_record, gettext_lazy("The need was added.")),
 }
 
 
@@ -101,6 +110,8 @@ def _render_child(
                 user=user, initial={"visited_on": timezone.localdate(), "carer_fit": True}
             ),
             "difficulty_form": DifficultyForm(),
+            "need_form": NeedForm(),
+            "refer_form": NeedReferForm(user=user),
         }
     if bound is not None:
         forms[f"{bound[0]}_form"] = bound[1]
@@ -115,7 +126,10 @@ def _render_child(
         "visits": child.care_visits.select_related("visitor", "volunteer__person").order_by(
             "-visited_on", "-pk"
         )[:20],
-        "warnings": child.care_warnings.order_by("closed_at", "-raised_at"),
+        "warnings": child.care_warnings.order_by(
+            F("closed_at").desc(nulls_first=True), "-raised_at"
+        ),
+        "needs": child.care_needs.select_related("referral__to_unit"),
         "keeps": keeps,
         "close_form": WarningCloseForm() if keeps else None,
         **forms,
@@ -164,6 +178,38 @@ def difficulty_end(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The difficulty was ended."))
     return redirect("care:child_detail", difficulty.child_id)
+
+
+@login_required
+@require_POST
+@permission_required("care.view_children", raise_exception=True)
+def need_refer(request: AuthedRequest, pk: int) -> HttpResponse:
+    need = access_need(request.user, pk)
+    require_perm(request.user, "care.keep_child", need.child)
+    form = NeedReferForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.need_refer(actor=request.user, need=need, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The need was referred."))
+            return redirect("care:child_detail", need.child_id)
+    return _render_child(request, access_child(request.user, need.child_id), bound=("refer", form))
+
+
+@login_required
+@require_POST
+@permission_required("care.view_children", raise_exception=True)
+def need_met(request: AuthedRequest, pk: int) -> HttpResponse:
+    need = access_need(request.user, pk)
+    try:
+        services.need_met(actor=request.user, need=need)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The need was marked as met."))
+    return redirect("care:child_detail", need.child_id)
 
 
 @login_required

@@ -23,7 +23,7 @@ def access_case(user: User, pk: Any, *, for_update: bool = False) -> Case:
 
 def access_referral(user: User, pk: Any, *, for_update: bool = False) -> Referral:
     referrals = Referral.objects.for_user(user).select_related(
-        "from_unit", "to_unit", "case", "atrisk_file__person"
+        "from_unit", "to_unit", "case", "atrisk_file__person", "child"
     )
     return fetch(referrals, pk, user=user, for_update=for_update)
 

@@ -372,7 +372,8 @@ REFERRAL_UNIT_KINDS = frozenset(Organisation.Kind) - {
 
 
 class Referral(models.Model):
-    """A request from one unit to another to act on a report or an at-risk file."""
+    """A request from one unit to another to act on a report, an at-risk file, or a child's
+    need found in their care (a home visit: weibao.care)."""
 
     class Action(models.TextChoices):
         INVESTIGATE = "investigate", _("investigate")
@@ -407,6 +408,15 @@ class Referral(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="casework_referrals",
+    )
+    child = models.ForeignKey(
+        Person,
+        verbose_name=_("child"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="casework_referrals",
+        help_text=_("A child's need found in their care, without a report or file."),
     )
     from_unit = models.ForeignKey(
         Organisation,
@@ -454,7 +464,9 @@ class Referral(models.Model):
         ordering = ["due_date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(case__isnull=False) | Q(atrisk_file__isnull=False),
+                condition=Q(case__isnull=False)
+                | Q(atrisk_file__isnull=False)
+                | Q(child__isnull=False),
                 name="casework_referral_has_subject",
             ),
             models.UniqueConstraint(
@@ -483,13 +495,17 @@ class Referral(models.Model):
     def subject_label(self) -> str:
         if self.case_id is not None:
             return str(self.case)
-        return str(self.atrisk_file)
+        if self.atrisk_file_id is not None:
+            return str(self.atrisk_file)
+        return str(_("a child's need found in their care"))
 
     @property
     def person(self) -> Person | None:
         if self.case is not None:
             return self.case.child
-        return self.atrisk_file.person if self.atrisk_file is not None else None
+        if self.atrisk_file is not None:
+            return self.atrisk_file.person
+        return self.child
 
 
 class TimelineEntry(models.Model):

@@ -49,7 +49,7 @@ def report_rows(user: Any, person: Any) -> list[SectionRow]:
 
 
 def referral_rows(user: Any, person: Any) -> list[SectionRow]:
-    about = Q(case__child=person) | Q(atrisk_file__person=person)
+    about = Q(case__child=person) | Q(atrisk_file__person=person) | Q(child=person)
     referrals = (
         Referral.objects.for_user(user)
         .filter(about)

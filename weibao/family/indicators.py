@@ -11,7 +11,7 @@ from django.db.models import Q, Sum
 
 from weibao.accounts.models import Division
 from weibao.core.contract import Period, percent
-from weibao.family.models import Activity, Helper, Site
+from weibao.family.models import Activity, Guidance, Helper, Site
 
 
 def _within(division: Division | None, path: str) -> Q:
@@ -69,3 +69,14 @@ def volunteer_hours(*, division: Division | None, period: Period) -> Decimal:
         q &= Q(activity__village__code__startswith=division.prefix)
     total = Helper.objects.filter(q).aggregate(n=Sum("activity__hours"))["n"]
     return Decimal(total or 0)
+
+
+def guidance_completed(*, division: Division | None, period: Period) -> int:
+    """Guidance on orders to guardians finished and reported to the issuer in the period (in
+    the division by the child's place of residence)."""
+    return Guidance.objects.filter(
+        _within(division, "order__child__division"),
+        status=Guidance.Status.COMPLETED,
+        reported_at__date__gte=period.start,
+        reported_at__date__lt=period.end,
+    ).count()

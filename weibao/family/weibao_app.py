@@ -14,6 +14,7 @@ from weibao.core.pickers import DIVISION_PICKER
 from weibao.family.indicators import (
     activities_held,
     children_reached,
+    guidance_completed,
     parents_reached,
     sites,
     villages_with_site,
@@ -188,6 +189,14 @@ APP = AppContract(
             compute=volunteer_hours,
             doc="For each lecturer or volunteer at an activity held in the period, the "
             "activity's hours.",
+        ),
+        Indicator(
+            key="family_guidance_completed",
+            label=_("Family-education guidance completed"),
+            unit=pgettext_lazy("indicator unit", "orders"),
+            compute=guidance_completed,
+            doc="Guidance on orders to guardians finished and reported to the issuing unit in "
+            "the period, by the child's place of residence.",
         ),
     ],
 )

@@ -197,3 +197,14 @@ def make_volunteer(county: County) -> Callable[..., Volunteer]:
         return volunteer
 
     return make
+
+
+@pytest.fixture
+def supervisor_b(county: County) -> User:
+    """The children's supervisor of township B (not of child A's township)."""
+    unit = Organisation.objects.create(
+        name="公溪镇人民政府", kind=Organisation.Kind.TOWNSHIP, division=county.township_b
+    )
+    user = make_user("supervisor_b", unit, Role.CASE_WORKER, full_name="赵督导")
+    appoint(CareAppointment.Role.SUPERVISOR, county.township_b, user)
+    return user

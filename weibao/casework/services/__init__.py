@@ -40,6 +40,7 @@ from weibao.casework.services.police import (
     late_report_record,
 )
 from weibao.casework.services.referrals import (
+    child_referral_create,
     referral_accept,
     referral_close,
     referral_create,
@@ -76,6 +77,7 @@ __all__ = [
     "case_decide",
     "case_feedback",
     "case_view",
+    "child_referral_create",
     "coordinators",
     "followup_record",
     "guardian_order_issue",

@@ -36,6 +36,7 @@ from weibao.kit.guards import raise_if, require, require_perm
 # Referrals ---------------------------------------------------------------------------------------
 from weibao.kit.idempotency import create_once
 from weibao.kit.messages import Message
+from weibao.people.models import Person
 
 
 def _require_subject(actor: User, data: Mapping[str, Any]) -> None:
@@ -54,6 +55,24 @@ def referral_create(
     created); a key already used by the actor's unit returns the first referral."""
     require_perm(actor, "casework.file_report")  # can_write
     _require_subject(actor, data)
+    return _referral_make(actor, {**data, "child": None}, idempotency_key)
+
+
+def child_referral_create(
+    *, actor: User, child: Person, data: Mapping[str, Any], idempotency_key: str = ""
+) -> tuple[Referral, bool]:
+    """Refer a child's need (relief, health, education) found in their care to another unit.
+
+    Called by weibao.care's service once it has checked that the actor keeps the child's care
+    record (a rule casework cannot know); no casework page or endpoint offers it."""
+    require_perm(actor, "casework.file_report")  # can_write
+    subject = {"case": None, "atrisk_file": None, "child": child}
+    return _referral_make(actor, {**data, **subject}, idempotency_key)
+
+
+def _referral_make(
+    actor: User, data: Mapping[str, Any], idempotency_key: str
+) -> tuple[Referral, bool]:
     key = str(idempotency_key or "").strip()[:100]
 
     def first() -> Referral | None:
@@ -65,8 +84,10 @@ def referral_create(
     if existing is not None:
         return existing, False
     case, file, to_unit = data.get("case"), data.get("atrisk_file"), data.get("to_unit")
+    child = data.get("child")
     errors: dict[str, list[str]] = {}
-    if not isinstance(case, Case) and not isinstance(file, AtRiskFile):
+    subjects = (isinstance(case, Case), isinstance(file, AtRiskFile), isinstance(child, Person))
+    if not any(subjects):
         errors["case"] = [_("Choose the report or at-risk file to refer.")]
     if not isinstance(to_unit, Organisation):
         errors["to_unit"] = [_("Choose the unit to refer to.")]
@@ -91,6 +112,7 @@ def referral_create(
     referral = Referral(
         case=case if isinstance(case, Case) else None,
         atrisk_file=file if isinstance(file, AtRiskFile) else None,
+        child=child if isinstance(child, Person) else None,
         from_unit=actor.organisation,
         to_unit=to_unit,
         action=action,

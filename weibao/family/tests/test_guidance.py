@@ -223,3 +223,22 @@ def test_the_pages_assign_record_and_report(client_for, civil, other_lead, order
     assert guidance.order.compliance == "partly"
     page = client_for(civil).get(guidance.get_absolute_url())
     assert "仍需跟进".encode() in page.content and b"Report the result" not in page.content
+
+
+def test_the_completed_guidance_indicator(guidance, civil, other_lead, county) -> None:
+    from weibao.core.contract import Period, figure
+
+    year = Period.year(2026)
+    assert figure("family.family_guidance_completed", division=None, period=year) == 0
+    services.guidance_session_record(
+        actor=other_lead,
+        guidance=guidance,
+        data={"held_on": timezone.localdate(), "attended": True, "topic": Topic.VIRTUE},
+    )
+    services.guidance_complete(
+        actor=civil, guidance=guidance, data={"result": "有改善", "compliance": "partly"}
+    )
+    assert figure("family.family_guidance_completed", division=None, period=year) == 1
+    assert figure("family.family_guidance_completed", division=county.township_a, period=year) == 1
+    assert figure("family.family_guidance_completed", division=county.township_b, period=year) == 0
+    assert figure("family.family_guidance_completed", division=None, period=Period.year(2025)) == 0
