@@ -17,7 +17,9 @@ from weibao.care.models import CareAppointment, CareWarning, Contact, Difficulty
 from weibao.care.weibao_app import (
     APPOINTEE_PICKER,
     POST_DIVISION_PICKER,
+    SCHOOL_FILTER_PICKER,
     TOWNSHIP_PICKER,
+    VILLAGE_PICKER,
     VISIT_VOLUNTEER_PICKER,
 )
 from weibao.casework.weibao_app import REFERRAL_UNIT_PICKER
@@ -26,6 +28,7 @@ from weibao.kit.forms import DATE_INPUT
 from weibao.kit.pickers import picker_field
 from weibao.people.models import Person, PersonQuerySet
 from weibao.people.services import person_search
+from weibao.schools.models import School
 
 ANY = [("", _("any"))]
 CHOOSE = [("", "---------")]
@@ -36,6 +39,12 @@ class ChildFilterForm(forms.Form):
     q = forms.CharField(label=_("Name, pinyin or ID number"), required=False, max_length=50)
     township = forms.ModelChoiceField(
         label=_("Township"), queryset=Division.objects.none(), required=False
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village or community"), queryset=Division.objects.none(), required=False
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), required=False
     )
     kind = forms.ChoiceField(
         label=_("Looked after as"),
@@ -50,6 +59,9 @@ class ChildFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         picker_field(self.fields["township"], TOWNSHIP_PICKER, TOWNSHIP_PICKER.queryset(user))
+        picker_field(self.fields["village"], VILLAGE_PICKER, VILLAGE_PICKER.queryset(user))
+        schools = SCHOOL_FILTER_PICKER.queryset(user)
+        picker_field(self.fields["school"], SCHOOL_FILTER_PICKER, schools)
 
     def filter(self, children: PersonQuerySet, *, contact_cutoff: Any, visit_cutoff: Any) -> Any:
         if not self.is_bound:
@@ -62,6 +74,10 @@ class ChildFilterForm(forms.Form):
             children = children.filter(pk__in=found.values("pk"))
         if data["township"]:
             children = children.filter(division__code__startswith=data["township"].prefix)
+        if data["village"]:
+            children = children.filter(division=data["village"])
+        if data["school"]:
+            children = children.filter(school_id=data["school"].organisation_id)
         if data["kind"] == LEFT_BEHIND:
             children = children.filter(left_behind__is_active=True)
         elif data["kind"]:

@@ -22,7 +22,7 @@ from typing import Self
 import rules
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -35,7 +35,7 @@ from weibao.accounts.policy import (
     works_with_data,
 )
 from weibao.family.models import Volunteer
-from weibao.people.models import Person, PersonQuerySet
+from weibao.people.models import LeftBehindStatus, Person, PersonQuerySet
 
 K = Organisation.Kind
 
@@ -443,8 +443,9 @@ def child_township(child: Person) -> Division | None:
 
 def cared_children() -> PersonQuerySet:
     """The children the care system looks after: actively left behind, or in difficulty."""
-    in_difficulty = Difficulty.objects.current().filter(child=OuterRef("pk"))
-    return Person.objects.filter(Q(left_behind__is_active=True) | Exists(in_difficulty))
+    left_behind = LeftBehindStatus.objects.filter(is_active=True).values("child_id")
+    in_difficulty = Difficulty.objects.current().values("child_id")
+    return Person.objects.filter(Q(pk__in=left_behind) | Q(pk__in=in_difficulty))
 
 
 def children_for(user: User) -> PersonQuerySet:

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,7 +40,7 @@ from weibao.care.forms import (
     VisitForm,
     WarningCloseForm,
 )
-from weibao.care.models import CareAppointment, CareWarning, Difficulty, children_for
+from weibao.care.models import CareAppointment, CareWarning, Difficulty, Visit, children_for
 from weibao.core.pickers import DIVISION_PICKER
 from weibao.kit.access import fetch
 from weibao.kit.forms import apply_errors
@@ -77,24 +77,39 @@ def child_list(request: AuthedRequest) -> HttpResponse:
     children = form.filter(
         children_for(request.user), contact_cutoff=contact_cutoff, visit_cutoff=visit_cutoff
     )
-    children = (
-        children.select_related("division__parent", "school", "left_behind")
-        .annotate(
-            last_visit=Max("care_visits__visited_on"),
-            open_warnings=Count(
-                "care_warnings", filter=Q(care_warnings__closed_at__isnull=True), distinct=True
-            ),
-        )
-        .order_by("division__code", "name_pinyin", "pk")
-    )
+    children = children.select_related("division__parent", "school", "left_behind")
+    page = paginate(request, children.order_by("name_pinyin", "pk"))
+    _with_visits_and_warnings(page)
     context = {
         "form": form,
-        "page": paginate(request, children),
+        "page": page,
         "contact_cutoff": contact_cutoff,
         "visit_cutoff": visit_cutoff,
         "visit_days": services.visit_days(),
     }
     return render_list(request, "care/child_list.html", "care/_child_table.html", context)
+
+
+def _with_visits_and_warnings(children: Any) -> None:
+    """Each listed child's last visit and open warnings: two queries over the page's rows, not
+    aggregates over the whole list (which its count would have to compute too)."""
+    ids = [child.pk for child in children]
+    last = dict(
+        Visit.objects.filter(child_id__in=ids)
+        .values("child")
+        .annotate(last=Max("visited_on"))
+        .values_list("child", "last")
+    )
+    warnings = dict(
+        CareWarning.objects.open()
+        .filter(child_id__in=ids)
+        .values("child")
+        .annotate(n=Count("pk"))
+        .values_list("child", "n")
+    )
+    for child in children:
+        child.last_visit = last.get(child.pk)
+        child.open_warnings = warnings.get(child.pk, 0)
 
 
 def _render_child(

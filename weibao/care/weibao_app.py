@@ -23,6 +23,8 @@ from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.core.pickers import DIVISION_PICKER, USER_PICKER
 from weibao.family.models import Volunteer
 from weibao.family.weibao_app import VOLUNTEER_PICKER
+from weibao.schools.models import School
+from weibao.schools.weibao_app import SCHOOL_PICKER
 
 
 def _appointees(user: Any) -> QuerySet[User]:
@@ -54,6 +56,20 @@ TOWNSHIP_PICKER = DIVISION_PICKER.variant(
     lambda user: DIVISION_PICKER.queryset(user).filter(level=Division.Level.TOWNSHIP),
 )
 VISIT_VOLUNTEER_PICKER = VOLUNTEER_PICKER.variant("care_volunteer", _visit_volunteers)
+VILLAGE_PICKER = DIVISION_PICKER.variant(
+    "care_village",
+    lambda user: DIVISION_PICKER.queryset(user).filter(level=Division.Level.VILLAGE),
+)
+
+
+def _schools(user: Any) -> QuerySet[School]:
+    """Any open school, to filter the children by (a school is public)."""
+    if not user.has_perm("care.view_children"):
+        return School.objects.none()
+    return School.objects.open().select_related("organisation__division")
+
+
+SCHOOL_FILTER_PICKER = SCHOOL_PICKER.variant("care_school", _schools)
 
 
 def open_warnings_count(user: Any) -> int:
@@ -101,7 +117,14 @@ APP = AppContract(
     policy="weibao.care.policy",
     demo="weibao.care.demo.seed",
     demo_order=97,
-    pickers=[APPOINTEE_PICKER, POST_DIVISION_PICKER, TOWNSHIP_PICKER, VISIT_VOLUNTEER_PICKER],
+    pickers=[
+        APPOINTEE_PICKER,
+        POST_DIVISION_PICKER,
+        TOWNSHIP_PICKER,
+        VILLAGE_PICKER,
+        SCHOOL_FILTER_PICKER,
+        VISIT_VOLUNTEER_PICKER,
+    ],
     indicators=[
         Indicator(
             key="care_left_behind",

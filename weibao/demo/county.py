@@ -62,6 +62,12 @@ class SeedSummary:
         ]
 
 
+WORKPLACES = (
+    "广东省东莞市", "广东省深圳市", "浙江省宁波市", "福建省晋江市", "江西省南昌市",
+    "上海市", "浙江省义乌市", "广东省佛山市",
+)  # fmt: skip
+
+
 def county_exists() -> bool:
     return Division.objects.filter(code=names.COUNTY_CODE).exists()
 
@@ -258,6 +264,9 @@ def _write_chunk(
                 LeftBehindStatus(
                     child=child,
                     parents_away=lb.parents_away,
+                    # Where the county's migrant workers mostly go (no random draw: the rest
+                    # of the plan stays as it was).
+                    parents_workplace=WORKPLACES[len(statuses) % len(WORKPLACES)],
                     entrusted_carer=group[0],
                     carer_disqualified=lb.carer_disqualified,
                     written_notice_date=lb.written_notice_date,

@@ -203,6 +203,7 @@ class LeftBehindForm(forms.ModelForm):
         model = LeftBehindStatus
         fields = [
             "parents_away",
+            "parents_workplace",
             "entrusted_carer",
             "carer_disqualified",
             "written_notice_date",

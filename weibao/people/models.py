@@ -275,6 +275,12 @@ class LeftBehindStatus(models.Model):
         Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="left_behind"
     )
     parents_away = models.CharField(_("parents away"), max_length=10, choices=ParentsAway.choices)
+    parents_workplace = models.CharField(
+        _("where the parents work"),
+        max_length=100,
+        blank=True,
+        help_text=_("The city or province, and the employer if known."),
+    )
     entrusted_carer = models.ForeignKey(
         Person,
         verbose_name=_("entrusted carer"),

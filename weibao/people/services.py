@@ -52,6 +52,7 @@ PERSON_FIELDS = (
 AUDITED_FIELDS = ("id_number", *PERSON_FIELDS)
 LEFT_BEHIND_FIELDS = (
     "parents_away",
+    "parents_workplace",
     "entrusted_carer",
     "carer_disqualified",
     "written_notice_date",

@@ -14,6 +14,7 @@ from weibao.audit.models import AuditEvent
 from weibao.care import services
 from weibao.care.models import CareAppointment, CareWarning, Contact, Visit
 from weibao.people.models import LeftBehindStatus
+from weibao.schools.models import School
 
 
 @pytest.fixture
@@ -106,6 +107,13 @@ def test_the_filters(client_for, world, civil, make_child, county) -> None:
     assert world["child_a"].masked_name.encode() not in page.content
     page = client.get(url, {"not_visited": "on"})
     assert world["child_a"].masked_name.encode() not in page.content  # visited today
+    page = client.get(url, {"village": county.village_a.pk})
+    assert world["child_a"].masked_name.encode() in page.content
+    assert world["child_b"].masked_name.encode() not in page.content
+    school_b = School.objects.create(organisation=county.school_b, kind=School.Kind.JUNIOR)
+    page = client.get(url, {"school": school_b.pk})
+    assert world["child_b"].masked_name.encode() in page.content
+    assert world["child_a"].masked_name.encode() not in page.content
     page = client.get(url, {"township": county.township_b.pk})
     assert world["child_b"].masked_name.encode() in page.content
     assert world["child_a"].masked_name.encode() not in page.content
