@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from weibao.accounts import tokens
 from weibao.accounts.middleware import SecurityPolicyMiddleware
 from weibao.accounts.policy import is_member
+from weibao.core.api_fields import BoundedDateTimeField
 
 if TYPE_CHECKING:
     from weibao.accounts.models import User
@@ -93,7 +95,14 @@ class RulesPermission(IsActiveMember):
 class ModelSerializer(serializers.ModelSerializer):
     """The platform's model serializer. A read-only choice field keeps `allow_blank` from its
     model field (DRF drops it for read-only fields), so the schema says that "" may come back
-    where no choice is made yet (a file not closed, a report not decided)."""
+    where no choice is made yet (a file not closed, a report not decided). Every date and time
+    is bounded to the years the platform can mean (BoundedDateTimeField): a time in the year
+    646 would come back in that year's local mean time, which no client can parse."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: BoundedDateTimeField,
+    }
 
     def include_extra_kwargs(
         self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]

@@ -64,3 +64,15 @@ def test_assignments_in_scope(assignment, teacher_a, liaison_b, outsider) -> Non
         api_for(liaison_b).get(f"/api/v1/drowning/assignments/{assignment.pk}/").status_code == 404
     )
     assert api_for(outsider).get("/api/v1/drowning/assignments/").status_code == 403
+
+
+def test_a_patrol_in_the_year_646_is_refused(water, village_clerk) -> None:
+    """Found by the live fuzz: a patrol time of 0646-11-02T01:31:51.90-21:57 was stored and came
+    back as 0646-11-03T07:34:34.900000+08:05:43, no valid date-time. Every model serializer's
+    date and time is bounded to 2000-2099 now (weibao.core.api.ModelSerializer)."""
+    body = {"water": water.pk, "patrolled_at": "0646-11-02T01:31:51.90-21:57",
+            "sign_state": "ok", "pole_state": "ok", "rope_state": "ok", "ring_state": "ok",
+            "people_in_water": 0}  # fmt: skip
+    response = api_for(village_clerk).post("/api/v1/drowning/patrols/", body, format="json")
+    assert response.status_code == 400 and "patrolled_at" in response.json()
+    assert not Patrol.objects.exists()
