@@ -147,6 +147,8 @@ INSTALLED_APPS = [
     "weibao.casework",
     "weibao.family",
     "weibao.care",
+    "weibao.crimes",
+    "weibao.stats",
     "weibao.api",
     "weibao.retention",
     "weibao.demo",

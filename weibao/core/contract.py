@@ -30,6 +30,7 @@ from django.utils.translation import pgettext_lazy
 from weibao.kit.pickers import Picker
 
 if TYPE_CHECKING:
+    from django.db.models import Aggregate, QuerySet
     from rest_framework.routers import BaseRouter
 
     from weibao.accounts.models import Division, User
@@ -148,20 +149,80 @@ def percent(part: int, whole: int) -> Decimal:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """A figure counted from one table, declared rather than coded, so that the statistics app
+    counts every township, every period and every category in one grouped query, and can list
+    the rows behind a figure.
+
+    The rows are those of `rows()` whose date `on` (a DateField or DateTimeField path, local
+    time) lies in the period and whose division `where` (a path to a Division foreign key)
+    lies under the division. `value` is the aggregate (None: the number of rows; or e.g.
+    `Sum("children_reached")`, `Count("person", distinct=True)`). `additive` says whether a
+    longer period's figure is the sum of its months' (False for distinct counts: a child in
+    two months is one child in the year). `breakdown` is an optional path to a choices field
+    by which the figure can be split (an offence group, a drowning's circumstance)."""
+
+    rows: Callable[[], QuerySet[Any]]
+    on: str
+    where: str
+    value: Callable[[], Aggregate] | None = None
+    additive: bool = True
+    breakdown: str = ""
+
+    def filtered(self, *, division: Division | None, period: Period) -> QuerySet[Any]:
+        """The rows this measure counts in `period` within `division`."""
+        on = f"{self.on}__date" if self.on_datetime else self.on
+        rows = self.rows().filter(**{f"{on}__gte": period.start, f"{on}__lt": period.end})
+        if division is not None:
+            rows = rows.filter(**{f"{self.where}__code__startswith": division.prefix})
+        return rows
+
+    @property
+    def on_datetime(self) -> bool:
+        from django.db.models import DateTimeField
+
+        model = self.rows().model
+        *path, last = self.on.split("__")
+        for name in path:
+            model = model._meta.get_field(name).related_model
+        return isinstance(model._meta.get_field(last), DateTimeField)
+
+    def count(self, *, division: Division | None, period: Period) -> int:
+        from django.db.models import Count as CountRows
+
+        aggregate = self.value() if self.value else CountRows("pk")
+        found = self.filtered(division=division, period=period).aggregate(figure=aggregate)
+        return int(found["figure"] or 0)
+
+
+@dataclass(frozen=True)
 class Indicator:
     """One figure an app offers the statistics app (the read contract).
 
-    `compute(division=..., period=...)` counts what happened in `period`, within `division` (a
-    township or village: by its code's prefix; None for the whole county). It reads the records
-    directly, not through any user's scope: statistics are aggregates, and whoever may see them
-    is decided by the statistics app. `doc` says exactly what is counted.
+    Either a `measure` (declared: the statistics app counts it for every township and period
+    at once) or `compute(division=..., period=...)`, which counts what happened in `period`,
+    within `division` (a township or village: by its code's prefix; None for the whole
+    county). Both read the records directly, not through any user's scope: statistics are
+    aggregates, and whoever may see them is decided by the statistics app. `doc` says exactly
+    what is counted.
     """
 
     key: str
     label: str | Promise
     unit: str | Promise
-    compute: Callable[..., Figure]
+    compute: Callable[..., Figure] | None = None
     doc: str = ""
+    measure: Measure | None = None
+
+    def __post_init__(self) -> None:
+        if (self.compute is None) == (self.measure is None):
+            raise ValueError(f"indicator {self.key}: give exactly one of compute and measure")
+
+    def figure(self, *, division: Division | None, period: Period) -> Figure:
+        if self.measure is not None:
+            return self.measure.count(division=division, period=period)
+        assert self.compute is not None
+        return self.compute(division=division, period=period)
 
 
 @dataclass(frozen=True)
@@ -303,4 +364,4 @@ def indicators() -> dict[str, Indicator]:
 
 def figure(key: str, *, division: Division | None, period: Period) -> Figure:
     """One indicator's figure: what the statistics app calls."""
-    return indicators()[key].compute(division=division, period=period)
+    return indicators()[key].figure(division=division, period=period)
