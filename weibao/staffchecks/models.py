@@ -460,9 +460,11 @@ class CheckItem(models.Model):
         verbose_name = _("checked person")
         verbose_name_plural = _("checked people")
         ordering = ["batch_id", "id"]
-        # No index holds `result` (nor the keys, which are only ever read through the batch):
-        # the findings and decisions that rewrite it stay cheap, heap-only updates on
-        # PostgreSQL (see migration 0002).
+        # No index holds `result`: the findings and decisions that rewrite it stay cheap,
+        # heap-only updates on PostgreSQL (see migration 0002). The ID key is indexed because
+        # the family network reads a volunteer's latest check by it across every request
+        # (a key is never rewritten, so the updates stay heap-only).
+        indexes = [models.Index(fields=["id_hash"], name="checkitem_hash_idx")]
 
     def __str__(self) -> str:
         return self.masked_name
