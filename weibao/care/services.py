@@ -42,12 +42,12 @@ from weibao.casework.models import Referral
 from weibao.core.services import notify
 from weibao.family.models import Volunteer
 from weibao.family.services import require_cleared
+from weibao.kit.fielderrors import Errors, clean, error
 from weibao.kit.guards import raise_if, require_perm
 from weibao.kit.messages import Message
 from weibao.people import services as people_services
 from weibao.people.models import LeftBehindStatus, Person, PersonQuerySet
 
-Errors = dict[str, list[ValidationError]]
 MIN_REASON_LENGTH = 4
 CONTACT_DAYS = 7  # parents contact the child at least weekly (未成年人保护法 Art. 23)
 TEXT_FIELDS = ("school_findings", "health_findings", "safety_findings", "needs")
@@ -69,31 +69,17 @@ def next_visit_days(child: Person, *, carer_fit: bool) -> int:
     return int(getattr(settings, "CARE_RISK_VISIT_DAYS", 14)) if at_risk else visit_days()
 
 
-def _error(errors: Errors, name: str, message: str, code: str = "invalid") -> None:
-    errors.setdefault(name, []).append(ValidationError(message, code=code))
-
-
-def _clean(obj: Any, errors: Errors, exclude: list[str]) -> None:
-    """The model's own checks, for fields not already in error."""
-    try:
-        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        for name, field_errors in exc.error_dict.items():
-            if name not in errors:
-                errors.setdefault(name, []).extend(field_errors)
-
-
 def _day(errors: Errors, name: str, value: Any, *, required: bool = True) -> date | None:
     """A date that is not in the future."""
     if value in (None, ""):
         if required:
-            _error(errors, name, _("Give the date."), "required")
+            error(errors, name, _("Give the date."), "required")
         return None
     if not isinstance(value, date):
-        _error(errors, name, _("Enter a valid date."))
+        error(errors, name, _("Enter a valid date."))
         return None
     if value > timezone.localdate():
-        _error(errors, name, _("This date is in the future."), "future")
+        error(errors, name, _("This date is in the future."), "future")
     return value
 
 
@@ -104,7 +90,7 @@ def _given(data: Mapping[str, Any], name: str) -> Any:
 
 def _check_child(child: Person, errors: Errors) -> None:
     if not child.is_minor:
-        _error(errors, "child", _("Only a minor's care is recorded here."), "not_minor")
+        error(errors, "child", _("Only a minor's care is recorded here."), "not_minor")
 
 
 def _forget_posts(*users: User | None) -> None:
@@ -145,27 +131,27 @@ def appointment_make(*, actor: User, data: Mapping[str, Any]) -> CareAppointment
         appointed_by=actor,
     )
     if role not in CareAppointment.Role.values:
-        _error(errors, "role", _("Choose supervisor or director."), "required")
+        error(errors, "role", _("Choose supervisor or director."), "required")
     if not isinstance(division, Division):
-        _error(errors, "division", _("Choose the township or village."), "required")
+        error(errors, "division", _("Choose the township or village."), "required")
     elif role in LEVEL_OF_ROLE and division.level != LEVEL_OF_ROLE[CareAppointment.Role(role)]:
         message = (
             _("A children's supervisor serves a township.")
             if role == CareAppointment.Role.SUPERVISOR
             else _("A children's director serves a village or community.")
         )
-        _error(errors, "division", message, "level")
+        error(errors, "division", message, "level")
     if user is None and not appointment.person_name:
-        _error(errors, "person_name", _("Give the user account or the name."), "required")
+        error(errors, "person_name", _("Give the user account or the name."), "required")
     if user is not None and not (user.is_active and works_with_data(user)):
-        _error(
+        error(
             errors,
             "user",
             _("This account cannot hold the post (inactive, or without access to data)."),
             "user",
         )
     elif user is not None and user.organisation.kind not in POST_HOLDER_KINDS:
-        _error(
+        error(
             errors,
             "user",
             _(
@@ -175,7 +161,7 @@ def appointment_make(*, actor: User, data: Mapping[str, Any]) -> CareAppointment
             "unit",
         )
     starts_on = _day(errors, "starts_on", appointment.starts_on)
-    _clean(appointment, errors, ["division", "user", "appointed_by"])
+    clean(appointment, errors, ["division", "user", "appointed_by"])
     raise_if(errors)
     with transaction.atomic(durable=True):
         previous = (
@@ -233,9 +219,9 @@ def appointment_end(*, actor: User, appointment: CareAppointment, on: date | Non
     errors: Errors = {}
     day = _day(errors, "ends_on", on or timezone.localdate())
     if appointment.ends_on is not None:
-        _error(errors, "ends_on", _("This appointment has already ended."), "ended")
+        error(errors, "ends_on", _("This appointment has already ended."), "ended")
     elif day is not None and day < appointment.starts_on:
-        _error(errors, "ends_on", _("An appointment cannot end before it began."), "order")
+        error(errors, "ends_on", _("An appointment cannot end before it began."), "order")
     raise_if(errors)
     with transaction.atomic(durable=True):
         moved = CareAppointment.objects.filter(pk=appointment.pk, ends_on__isnull=True).update(
@@ -271,12 +257,12 @@ def difficulty_record(*, actor: User, child: Person, data: Mapping[str, Any]) ->
     )
     _check_child(child, errors)
     _day(errors, "since", difficulty.since)
-    _clean(difficulty, errors, ["child", "recorded_by"])
+    clean(difficulty, errors, ["child", "recorded_by"])
     if (
         "category" not in errors
         and Difficulty.objects.current().filter(child=child, category=difficulty.category).exists()
     ):
-        _error(
+        error(
             errors,
             "category",
             _("The child is already recorded in this category."),
@@ -302,9 +288,9 @@ def difficulty_end(*, actor: User, difficulty: Difficulty, on: date | None = Non
     errors: Errors = {}
     day = _day(errors, "ended_on", on or timezone.localdate())
     if difficulty.ended_on is not None:
-        _error(errors, "ended_on", _("This has already ended."), "ended")
+        error(errors, "ended_on", _("This has already ended."), "ended")
     elif day is not None and day < difficulty.since:
-        _error(errors, "ended_on", _("It cannot end before it began."), "order")
+        error(errors, "ended_on", _("It cannot end before it began."), "order")
     raise_if(errors)
     with transaction.atomic(durable=True):
         difficulty.ended_on = day
@@ -339,11 +325,11 @@ def contact_record(*, actor: User, child: Person, data: Mapping[str, Any]) -> Co
     )
     _check_child(child, errors)
     if not LeftBehindStatus.objects.filter(child=child, is_active=True).exists():
-        _error(errors, "child", _("The child is not on the left-behind register."), "register")
+        error(errors, "child", _("The child is not on the left-behind register."), "register")
     day = _day(errors, "contacted_on", contact.contacted_on)
     if not contact.by_whom:
-        _error(errors, "by_whom", _("Say who contacted the child (mother, father...)."), "required")
-    _clean(contact, errors, ["child", "recorded_by"])
+        error(errors, "by_whom", _("Say who contacted the child (mother, father...)."), "required")
+    clean(contact, errors, ["child", "recorded_by"])
     raise_if(errors)
     day = cast(date, day)  # required, so given once no error was raised
     with transaction.atomic(durable=True):
@@ -425,7 +411,7 @@ def warning_raise(*, actor: User, child: Person, reason: str) -> CareWarning:
     require_perm(actor, "care.keep_child", child)
     errors: Errors = {}
     if reason not in CareWarning.Reason.values:
-        _error(errors, "reason", _("Choose the reason."), "required")
+        error(errors, "reason", _("Choose the reason."), "required")
     _check_child(child, errors)
     raise_if(errors)
     with transaction.atomic(durable=True):
@@ -456,18 +442,18 @@ def visit_record(*, actor: User, child: Person, data: Mapping[str, Any]) -> Visi
     _check_child(child, errors)
     day = _day(errors, "visited_on", visit.visited_on)
     if carer_fit and concern:
-        _error(errors, "concern", _("A concern is given only when the carer is not fit."))
+        error(errors, "concern", _("A concern is given only when the carer is not fit."))
     if not carer_fit and not concern:
         visit.concern = Visit.Concern.CARER_UNFIT
     next_due = visit.next_due
     if isinstance(next_due, date) and day is not None and next_due <= day:
-        _error(errors, "next_due", _("The next visit is due after this one."), "order")
+        error(errors, "next_due", _("The next visit is due after this one."), "order")
     if volunteer is not None:
         if not isinstance(volunteer, Volunteer):
-            _error(errors, "volunteer", _("Choose a volunteer."))
+            error(errors, "volunteer", _("Choose a volunteer."))
         elif volunteer.status != Volunteer.Status.ACTIVE:
-            _error(errors, "volunteer", _("This volunteer is not active."), "inactive")
-    _clean(visit, errors, ["child", "visitor", "volunteer"])
+            error(errors, "volunteer", _("This volunteer is not active."), "inactive")
+    clean(visit, errors, ["child", "visitor", "volunteer"])
     raise_if(errors)
     if volunteer is not None:
         require_cleared([volunteer], field="volunteer")
@@ -496,7 +482,7 @@ def warning_close(*, actor: User, warning: CareWarning, reason: str) -> CareWarn
     reason = " ".join(str(reason or "").split())
     errors: Errors = {}
     if len(reason) < MIN_REASON_LENGTH:
-        _error(
+        error(
             errors,
             "close_reason",
             _("Say why the warning is closed (at least %(n)d characters).")
@@ -650,10 +636,10 @@ def need_record(*, actor: User, child: Person, data: Mapping[str, Any]) -> Need:
     )
     _check_child(child, errors)
     if need.visit is not None and need.visit.child_id != child.pk:
-        _error(errors, "visit", _("This visit is another child's."))
+        error(errors, "visit", _("This visit is another child's."))
     if not need.description:
-        _error(errors, "description", _("Say what is needed."), "required")
-    _clean(need, errors, ["child", "visit", "referral", "recorded_by"])
+        error(errors, "description", _("Say what is needed."), "required")
+    clean(need, errors, ["child", "visit", "referral", "recorded_by"])
     raise_if(errors)
     with transaction.atomic(durable=True):
         need.save()

@@ -31,8 +31,8 @@ from weibao.drowning.models import (
     sees_all_school_letters,
 )
 from weibao.drowning.seasons import birth_range
-from weibao.drowning.services._common import Errors, error, raise_errors
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error
+from weibao.kit.guards import raise_if, require_perm
 from weibao.people.models import Person, PersonQuerySet
 
 # The units whose staff are named: schools (teachers), townships and villages (officials).
@@ -131,7 +131,7 @@ def assignment_create(*, actor: User, data: dict[str, Any]) -> Assignment:
         except ValidationError as exc:
             for name, field_errors in exc.error_dict.items():
                 errors.setdefault(name, []).extend(field_errors)
-    raise_errors(errors)
+    raise_if(errors)
     try:
         with transaction.atomic(durable=True):
             assignment.save()
@@ -178,7 +178,7 @@ def contact_log(*, actor: User, assignment: Assignment, data: dict[str, Any]) ->
         for name, field_errors in exc.error_dict.items():
             if name not in errors:
                 errors.setdefault(name, []).extend(field_errors)
-    raise_errors(errors)
+    raise_if(errors)
     with transaction.atomic(durable=True):
         contact.save()
         record(

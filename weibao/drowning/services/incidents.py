@@ -31,10 +31,10 @@ from weibao.drowning.models import (
     Patrol,
     Rectification,
 )
-from weibao.drowning.services._common import Errors, error, raise_errors
 from weibao.drowning.services.waters import county_box
 from weibao.kit import crypto
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error
+from weibao.kit.guards import raise_if, require_perm
 from weibao.lib import idnumber
 from weibao.people.models import Person
 
@@ -166,7 +166,7 @@ def incident_record(*, actor: User, data: dict[str, Any]) -> Incident:
         for name, field_errors in exc.error_dict.items():
             if name not in errors:
                 errors.setdefault(name, []).extend(field_errors)
-    raise_errors(errors)
+    raise_if(errors)
     with transaction.atomic(durable=True):
         incident.save()
         if incident.outcome == Incident.Outcome.DIED:

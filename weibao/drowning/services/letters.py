@@ -30,10 +30,10 @@ from weibao.drowning.models import (
     ParentLetter,
     Season,
 )
-from weibao.drowning.services._common import Errors, error, raise_errors
 from weibao.kit import crypto, spreadsheets
 from weibao.kit.documents import OfficialDocument, chinese_date, render
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error
+from weibao.kit.guards import raise_if, require_perm
 from weibao.lib import idnumber
 from weibao.people.models import Person
 from weibao.schools.models import School
@@ -121,7 +121,7 @@ def letter_create(*, actor: User, school: School, data: dict[str, Any]) -> Paren
     except ValidationError as exc:
         for name, field_errors in exc.error_dict.items():
             errors.setdefault(name, []).extend(field_errors)
-    raise_errors(errors)
+    raise_if(errors)
     try:
         with transaction.atomic(durable=True):
             letter.save()
@@ -262,7 +262,7 @@ def receipts_set(
     wanted = set(received)
     if wanted - pupils:
         error(errors, "received", _("Some of the pupils ticked are not on this school's list."))
-    raise_errors(errors)
+    raise_if(errors)
     assert received_on is not None
     with transaction.atomic(durable=True):
         have = set(
@@ -335,7 +335,7 @@ def _receipt_checker(letter: ParentLetter) -> Any:
                 error(errors, "received_on", _("Write the date as 2026-06-28."))
             else:
                 _check_received_on(errors, received, letter)
-        raise_errors(errors)
+        raise_if(errors)
         assert pupil is not None and received is not None
         return pupil.pk, received
 

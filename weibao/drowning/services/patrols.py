@@ -35,8 +35,8 @@ from weibao.drowning.models import (
     Patrol,
     Rectification,
 )
-from weibao.drowning.services._common import Errors, error, raise_errors
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error
+from weibao.kit.guards import raise_if, require_perm
 from weibao.kit.messages import Message, plural_message
 
 PATROL_FIELDS = ("patrolled_at", "patroller", *EQUIPMENT_FIELDS.values(), "people_in_water",
@@ -121,7 +121,7 @@ def patrol_record(*, actor: User, water: HazardousWater, data: dict[str, Any]) -
     problems = check_photos(photos)
     if problems:
         errors.setdefault("photos", []).extend(problems)
-    raise_errors(errors)
+    raise_if(errors)
     with transaction.atomic(durable=True):
         locked = HazardousWater.objects.select_for_update().get(pk=water.pk)
         patrol.water = locked

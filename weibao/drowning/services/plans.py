@@ -35,8 +35,8 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.drowning import plans
 from weibao.drowning.models import HazardousWater, Patrol, PatrolPlan, WaterQuerySet
-from weibao.drowning.services._common import Errors, error, raise_errors
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error
+from weibao.kit.guards import raise_if, require_perm
 
 DAY_FIELDS = ("high_peak_days", "high_other_days", "medium_peak_days", "medium_other_days")
 MAX_DAYS = 90
@@ -102,7 +102,7 @@ def patrol_plan_set(*, actor: User, data: Mapping[str, Any]) -> PatrolPlan:
     if not errors and plan.medium_peak_days > plan.medium_other_days:
         message = _("Medium-risk waters cannot be patrolled less often in summer than otherwise.")
         error(errors, "medium_peak_days", message, "peak_laxer")
-    raise_errors(errors)
+    raise_if(errors)
     changes = {
         name: [getattr(before, name), getattr(plan, name)]
         for name in (*DAY_FIELDS, "holidays")

@@ -44,10 +44,10 @@ from weibao.drowning.models import (
     SignInspection,
     SignInspectionItem,
 )
-from weibao.drowning.services._common import Errors, error, raise_errors
 from weibao.drowning.services.patrols import open_rectifications, township_of, township_staff
 from weibao.kit.documents import OfficialDocument, chinese_date, render
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error
+from weibao.kit.guards import raise_if, require_perm
 from weibao.kit.messages import Message
 from weibao.schools.models import School
 
@@ -171,7 +171,7 @@ def sign_inspection_save(
         for name, field_errors in exc.error_dict.items():
             if name not in errors:
                 errors.setdefault(name, []).extend(field_errors)
-    raise_errors(errors)
+    raise_if(errors)
     try:
         with transaction.atomic(durable=True):
             if inspection.pk is not None:

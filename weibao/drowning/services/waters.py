@@ -31,9 +31,9 @@ from weibao.drowning.models import (
     EquipmentState,
     HazardousWater,
 )
-from weibao.drowning.services._common import Errors, error, labels, raise_errors
 from weibao.kit import crypto, geo, spreadsheets
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error, labels
+from weibao.kit.guards import raise_if, require_perm
 from weibao.kit.spreadsheets import Column, Report, RowError
 from weibao.lib import idnumber
 from weibao.people.models import Person
@@ -203,7 +203,7 @@ def _check(water: HazardousWater, box: geo.Box, errors: Errors) -> None:
         for name, field_errors in exc.error_dict.items():
             if name not in errors:
                 errors.setdefault(name, []).extend(field_errors)
-    raise_errors(errors)
+    raise_if(errors)
 
 
 def _require_reach(actor: User, water: HazardousWater, errors: Errors) -> None:
@@ -349,7 +349,7 @@ def custodian_create(*, actor: User, data: Mapping[str, Any]) -> Custodian:
     require_perm(actor, "drowning.manage_waters")
     custodian = Custodian()
     waters, errors = _write_custodian(actor, custodian, data)
-    raise_errors(errors)
+    raise_if(errors)
     with transaction.atomic(durable=True):
         custodian.save()
         custodian.waters.set(waters)
@@ -369,7 +369,7 @@ def custodian_update(*, actor: User, custodian: Custodian, data: Mapping[str, An
     before = snapshot(custodian, (*CUSTODIAN_FIELDS, "person_id"))
     before_waters = sorted(w.pk for w in custodian_waters(custodian))
     waters, errors = _write_custodian(actor, custodian, data)
-    raise_errors(errors)
+    raise_if(errors)
     with transaction.atomic(durable=True):
         custodian.save()
         custodian.waters.set(waters)
@@ -519,7 +519,7 @@ class _Importer:
                     continue
                 if column not in errors:
                     errors.setdefault(column, []).extend(ValidationError(m) for m in messages)
-        raise_errors(errors)
+        raise_if(errors)
         return _Row(data=data, water_pk=water_pk)
 
     def _village(self, texts: Mapping[str, str], errors: Errors) -> Division | None:

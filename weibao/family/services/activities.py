@@ -22,9 +22,9 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
 from weibao.core.models import Attachment
 from weibao.family.models import Activity, Helper, Site, Team, Volunteer, sees_network
-from weibao.family.services._common import Errors, error, merge, raise_errors
 from weibao.family.services.volunteers import require_cleared
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error, merge
+from weibao.kit.guards import raise_if, require_perm
 from weibao.schools.models import School
 
 ACTIVITY_FIELDS = (
@@ -136,7 +136,7 @@ def _validate(
     _apply(activity, data, errors)
     lecturers, volunteers = _helpers(data)
     _check(actor, activity, [*lecturers, *volunteers], errors)
-    raise_errors(errors)
+    raise_if(errors)
     if activity.with_children:
         require_cleared(lecturers, "lecturers")
         require_cleared(volunteers, "volunteers")

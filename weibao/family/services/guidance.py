@@ -24,9 +24,9 @@ from weibao.family.models import (
     Topic,
     Volunteer,
 )
-from weibao.family.services._common import Errors, error, raise_errors
 from weibao.family.services.volunteers import require_cleared
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error
+from weibao.kit.guards import raise_if, require_perm
 
 
 def guidance_assign(
@@ -45,7 +45,7 @@ def guidance_assign(
         error(errors, "lecturer", _("Choose a member of the family-education lecturer team."))
     if not isinstance(sessions_planned, int) or not 1 <= sessions_planned <= 20:
         error(errors, "sessions_planned", _("Plan from 1 to 20 sessions."))
-    raise_errors(errors)
+    raise_if(errors)
     require_cleared([lecturer], "lecturer")
     guidance = Guidance(
         order=order, lecturer=lecturer, sessions_planned=sessions_planned, assigned_by=actor
@@ -81,7 +81,7 @@ def guidance_session_record(
     progress = data.get("progress") or ""
     if progress not in ("", *GuidanceSession.Progress.values):
         error(errors, "progress", _("Choose from the list."))
-    raise_errors(errors)
+    raise_if(errors)
     assert isinstance(held_on, date)
     session = GuidanceSession(
         guidance=guidance,
@@ -129,7 +129,7 @@ def guidance_complete(*, actor: User, guidance: Guidance, data: Mapping[str, Any
             _("No session was attended: the guardian cannot have complied."),
             "no_session",
         )
-    raise_errors(errors)
+    raise_if(errors)
     with transaction.atomic(durable=True):
         guidance.status = Guidance.Status.COMPLETED
         guidance.result = result

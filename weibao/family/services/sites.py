@@ -16,9 +16,9 @@ from weibao.accounts.models import Division, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
 from weibao.family.models import Site
-from weibao.family.services._common import Errors, error, merge, raise_errors
 from weibao.kit import spreadsheets
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error, merge
+from weibao.kit.guards import raise_if, require_perm
 
 SITE_FIELDS = (
     "kind", "name", "village", "address", "latitude", "longitude", "operating_unit",
@@ -86,7 +86,7 @@ def _check(site: Site, errors: Errors) -> None:
         site.full_clean(exclude=["created_by"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         merge(errors, exc)
-    raise_errors(errors)
+    raise_if(errors)
 
 
 def site_create(*, actor: User, data: Mapping[str, Any]) -> Site:

@@ -27,9 +27,9 @@ from weibao.accounts.models import Division, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
 from weibao.family.models import Team, Training, Volunteer
-from weibao.family.services._common import Errors, error, labels, merge, raise_errors
 from weibao.kit import crypto, spreadsheets
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error, labels, merge
+from weibao.kit.guards import raise_if, require_perm
 from weibao.kit.spreadsheets import Column, Report, RowError
 from weibao.lib import idnumber
 from weibao.lib.masking import mask_name
@@ -233,10 +233,10 @@ def volunteer_create(*, actor: User, data: Mapping[str, Any]) -> Volunteer:
     _check(volunteer, errors)
     existing = _person_for(actor, data, errors, create=False)
     _duplicate(existing, volunteer, errors)
-    raise_errors(errors)
+    raise_if(errors)
     with transaction.atomic(durable=True):
         person = existing or _person_for(actor, data, errors)
-        raise_errors(errors)
+        raise_if(errors)
         assert person is not None
         volunteer.person = person
         volunteer.save()
@@ -261,7 +261,7 @@ def volunteer_update(*, actor: User, volunteer: Volunteer, data: Mapping[str, An
     _check(volunteer, errors)
     if errors:
         volunteer.refresh_from_db()
-        raise_errors(errors)
+        raise_if(errors)
     with transaction.atomic(durable=True):
         volunteer.save()
         changes = diff(volunteer, before, VOLUNTEER_FIELDS)
@@ -308,7 +308,7 @@ def training_record(*, actor: User, volunteer: Volunteer, data: Mapping[str, Any
         hours = Decimal("0")
     if not Decimal("0") < hours <= Decimal("100"):
         error(errors, "hours", _("Give the hours, more than 0 and at most 100."), "invalid")
-    raise_errors(errors)
+    raise_if(errors)
     assert isinstance(held_on, date)
     training = Training(
         volunteer=volunteer, held_on=held_on, topic=topic, hours=hours, recorded_by=actor
@@ -426,7 +426,7 @@ class _Importer:
             _check(target, model_errors)
         for name, messages in model_errors.items():
             errors.setdefault(name, messages)
-        raise_errors(errors)
+        raise_if(errors)
         data["volunteer_pk"] = volunteer.pk if volunteer else None
         return data
 
@@ -468,7 +468,7 @@ def volunteers_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
             else:
                 errors: Errors = {}
                 person = _person_for(actor, data, errors)
-                raise_errors(errors)
+                raise_if(errors)
                 volunteer = Volunteer(person=person, created_by=actor)
                 _apply(volunteer, data, {})
                 volunteer.save()

@@ -31,7 +31,8 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.core.services import attachment_store, notify
 from weibao.kit import documents
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error, merge
+from weibao.kit.guards import raise_if, require_perm
 from weibao.kit.messages import Message, plural_message
 from weibao.venues.kinds import Outcome, VenueKind, checklist
 from weibao.venues.models import (
@@ -45,14 +46,7 @@ from weibao.venues.models import (
     RectificationOrder,
     Venue,
 )
-from weibao.venues.services._common import (
-    Errors,
-    coordinators,
-    error,
-    merge,
-    raise_errors,
-    staff_of,
-)
+from weibao.venues.services._common import coordinators, staff_of
 
 MIN_INSPECTORS = 2
 MAX_INSPECTORS = 10
@@ -100,7 +94,7 @@ def plan_create(*, actor: User, data: Mapping[str, Any]) -> InspectionPlan:
         plan.full_clean(exclude=["created_by", "lead"] if lead is None else ["created_by"])
     except Exception as exc:
         merge(errors, exc)  # type: ignore[arg-type]
-    raise_errors(errors)
+    raise_if(errors)
     with transaction.atomic(durable=True):
         plan.save()
         plan.townships.set(townships)
@@ -230,7 +224,7 @@ def inspection_record(
         error(errors, "deadline", message)
     if len(photos) > MAX_PHOTOS:
         error(errors, "photos", _("At most %(n)d photos.") % {"n": MAX_PHOTOS})
-    raise_errors(errors)
+    raise_if(errors)
     assert isinstance(inspected_at, datetime)
     failed = [item for item in venue_checklist(venue, day) if answers[item.code] == Outcome.FAIL]
     inspection = Inspection(

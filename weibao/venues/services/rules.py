@@ -22,11 +22,11 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.core.models import Job
 from weibao.core.services import job_start
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error
+from weibao.kit.guards import raise_if, require_perm
 from weibao.schools.models import School
 from weibao.venues.kinds import NATIONAL_KIND, NATIONAL_METRES, PRIMARY_AND_SECONDARY, VenueKind
 from weibao.venues.models import DistanceRule
-from weibao.venues.services._common import Errors, error, raise_errors
 
 MAX_METRES = 5000
 RECHECK_JOB = "venues_recheck"
@@ -69,7 +69,7 @@ def rule_set(*, actor: User, data: Mapping[str, Any]) -> tuple[DistanceRule, Job
                 "secondary school: a county rule may be stricter, not looser."
             ) % {"m": NATIONAL_METRES}
             error(errors, "metres", message, "looser_than_national")
-    raise_errors(errors)
+    raise_if(errors)
     today = timezone.localdate()
     with transaction.atomic(durable=True):
         current = DistanceRule.objects.select_for_update().filter(kind=kind).current().first()

@@ -25,13 +25,13 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
 from weibao.drowning.services import county_box
 from weibao.kit import geo, spreadsheets
-from weibao.kit.guards import require_perm
+from weibao.kit.fielderrors import Errors, error, labels, merge
+from weibao.kit.guards import raise_if, require_perm
 from weibao.kit.spreadsheets import Column, Report, RowError
 from weibao.lib import creditcode
 from weibao.venues.kinds import SUPERVISOR_KIND, VenueKind
 from weibao.venues.models import Venue
 from weibao.venues.services import checks
-from weibao.venues.services._common import Errors, error, labels, merge, raise_errors
 
 VENUE_FIELDS = (
     "kind", "name", "credit_code", "licence_number", "licence_expires", "operator", "phone",
@@ -152,7 +152,7 @@ def _check(venue: Venue, box: geo.Box, errors: Errors) -> None:
         )
     except ValidationError as exc:
         merge(errors, exc)
-    raise_errors(errors)
+    raise_if(errors)
 
 
 def _require_reach(actor: User, venue: Venue, errors: Errors) -> None:
@@ -338,7 +338,7 @@ class _Importer:
                 column = "township" if name == "village" and "township" in errors else name
                 if column not in errors and column in {c.key for c in COLUMNS}:
                     errors.setdefault(column, []).extend(ValidationError(m) for m in messages)
-        raise_errors(errors)
+        raise_if(errors)
         return _Row(data=data, venue_pk=venue_pk)
 
     def _village(self, texts: Mapping[str, str], errors: Errors) -> Division | None:
