@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from weibao.accounts.models import Organisation, Role, User
 from weibao.accounts.policy import NO_DATA_ROLES, is_county_coordinator
 from weibao.atrisk.access import reportable_people
-from weibao.atrisk.indicators import files_opened, misconduct_events
+from weibao.atrisk.indicators import FILES_OPENED, MISCONDUCT_EVENTS
 from weibao.atrisk.models import ATRISK_UNIT_KINDS, AtRiskFile
 from weibao.atrisk.waiting import waiting
 from weibao.core.contract import (
@@ -109,15 +109,15 @@ APP = AppContract(
             key="atrisk_files_opened",
             label=_("At-risk files opened"),
             unit=pgettext_lazy("indicator unit", "files"),
-            compute=files_opened,
+            measure=FILES_OPENED,
             doc="At-risk files opened in the period (by the opening date) for minors living in "
-            "the division.",
+            "the division; by the file's grade as it stands now.",
         ),
         Indicator(
             key="misconduct_events",
             label=_("Misconduct events of minors"),
             unit=pgettext_lazy("indicator unit", "events"),
-            compute=misconduct_events,
+            measure=MISCONDUCT_EVENTS,
             doc="Misconduct events (sealed ones included) that took place in the period, "
             "involving at least one minor living in the division; a group event counts once.",
         ),

@@ -1,7 +1,9 @@
 """The figures the care of left-behind and vulnerable children offers the statistics app.
 
 Each counts records within one division (by the division code's prefix, through the child's
-place of residence; None for the whole county), directly, not through any user's scope."""
+place of residence; None for the whole county), directly, not through any user's scope. The
+warnings raised are a declared Measure; the rest are states (the register now, the children in
+difficulty at some time in the period) or shares, and stay functions."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from django.utils import timezone
 
 from weibao.accounts.models import Division
 from weibao.care.models import CareWarning, Difficulty, Visit
-from weibao.core.contract import Period, percent
+from weibao.core.contract import Measure, Period, percent
 from weibao.people.models import LeftBehindStatus
 
 CONTACT_DAYS = 7
@@ -70,10 +72,11 @@ def children_in_difficulty(*, division: Division | None, period: Period) -> int:
     )
 
 
-def warnings_raised(*, division: Division | None, period: Period) -> int:
-    """Care warnings raised in the period."""
-    return CareWarning.objects.filter(
-        _within(division),
-        raised_at__date__gte=period.start,
-        raised_at__date__lt=period.end,
-    ).count()
+# Care warnings raised in the period about children living in the division, split by the
+# reason (an unfit or absent carer, a child alone, a disqualified carer, an overdue contact).
+WARNINGS_RAISED = Measure(
+    rows=lambda: CareWarning.objects.all(),
+    on="raised_at",
+    where="child__division",
+    breakdown="reason",
+)

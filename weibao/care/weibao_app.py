@@ -11,11 +11,11 @@ from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, User
 from weibao.care.indicators import (
+    WARNINGS_RAISED,
     children_in_difficulty,
     left_behind_children,
     overdue_contacts,
     visit_coverage,
-    warnings_raised,
 )
 from weibao.care.models import POST_HOLDER_KINDS, CareWarning, children_for
 from weibao.care.waiting import waiting
@@ -162,9 +162,9 @@ APP = AppContract(
             key="care_warnings",
             label=_("Care warnings raised"),
             unit=pgettext_lazy("indicator unit", "warnings"),
-            compute=warnings_raised,
+            measure=WARNINGS_RAISED,
             doc="Warnings about a child's care (an unfit or absent carer, a child alone, a "
-            "disqualified carer, an overdue contact) raised in the period.",
+            "disqualified carer, an overdue contact) raised in the period; by reason.",
         ),
     ],
 )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from weibao.casework.indicators import guardian_orders, late_reports, mandatory_reports
+from weibao.casework.indicators import GUARDIAN_ORDERS, LATE_REPORTS, MANDATORY_REPORTS
 from weibao.casework.models import REFERRAL_UNIT_KINDS, Case, GuardianOrder, Referral
 from weibao.casework.waiting import waiting
 from weibao.core.contract import (
@@ -126,14 +126,14 @@ APP = AppContract(
             key="mandatory_reports",
             label=_("Mandatory reports filed"),
             unit=pgettext_lazy("indicator unit", "reports"),
-            compute=mandatory_reports,
+            measure=MANDATORY_REPORTS,
             doc="Mandatory reports filed in the period about a place in the division.",
         ),
         Indicator(
             key="late_reports",
             label=_("Units found to have reported late or not at all"),
             unit=pgettext_lazy("indicator unit", "cases"),
-            compute=late_reports,
+            measure=LATE_REPORTS,
             doc="Late or missing reports recorded in the period, on reports about a place in "
             "the division (Minors Protection Law Art. 117).",
         ),
@@ -141,9 +141,9 @@ APP = AppContract(
             key="guardian_orders",
             label=_("Orders to guardians issued"),
             unit=pgettext_lazy("indicator unit", "orders"),
-            compute=guardian_orders,
+            measure=GUARDIAN_ORDERS,
             doc="Orders to guardians (admonitions, guidance and guardianship orders) issued in "
-            "the period, for minors living in the division.",
+            "the period, for minors living in the division; by kind of order.",
         ),
     ],
 )

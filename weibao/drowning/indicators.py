@@ -1,9 +1,10 @@
 """The figures drowning prevention offers the statistics app (weibao.core.contract.Indicator).
 
 Each counts records within one division (by the division code's prefix; None for the whole
-county), directly, not through any user's scope. Incidents and patrols count those of the
-period; the equipment and custodian shares describe the registry as it stands (waters
-registered before the period's end).
+county), directly, not through any user's scope. Incidents, deaths and patrols are declared
+Measures counting those of the period; the shares stay functions: the equipment and custodian
+shares describe the registry as it stands (waters registered before the period's end), the
+coverages compare two counts.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Q
 
 from weibao.accounts.models import Division
-from weibao.core.contract import Period, percent
+from weibao.core.contract import Measure, Period, percent
 from weibao.drowning.models import (
     Assignment,
     Custodian,
     HazardousWater,
     Incident,
-    IncidentQuerySet,
     LetterReceipt,
     ParentLetter,
     Patrol,
@@ -44,22 +44,23 @@ def _share(part: int, whole: int) -> Decimal:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _incidents(division: Division | None, period: Period) -> IncidentQuerySet:
-    return Incident.objects.filter(
-        _within(division, "division"),
-        occurred_at__date__gte=period.start,
-        occurred_at__date__lt=period.end,
-    )
+# Drowning incidents and near-drownings of minors in the period, by where they happened (the
+# water's village, or the place given), split by the circumstance (alone, with other minors,
+# with an adult).
+INCIDENTS = Measure(
+    rows=lambda: Incident.objects.all(),
+    on="occurred_at",
+    where="division",
+    breakdown="circumstance",
+)
 
-
-def incidents(*, division: Division | None, period: Period) -> int:
-    """Drowning incidents and near-drownings of minors in the period, by where they happened."""
-    return _incidents(division, period).count()
-
-
-def deaths(*, division: Division | None, period: Period) -> int:
-    """Incidents in the period in which the child died."""
-    return _incidents(division, period).filter(outcome=Incident.Outcome.DIED).count()
+# Incidents in the period in which the child died, split by the circumstance.
+DEATHS = Measure(
+    rows=lambda: Incident.objects.filter(outcome=Incident.Outcome.DIED),
+    on="occurred_at",
+    where="division",
+    breakdown="circumstance",
+)
 
 
 def _waters(division: Division | None, period: Period) -> WaterQuerySet:
@@ -81,13 +82,8 @@ def custodian_share(*, division: Division | None, period: Period) -> Decimal:
     return _share(deep.filter(Exists(linked)).count(), deep.count())
 
 
-def patrols_held(*, division: Division | None, period: Period) -> int:
-    """Patrols of hazardous waters in the period."""
-    return Patrol.objects.filter(
-        _within(division, "water__village"),
-        patrolled_at__date__gte=period.start,
-        patrolled_at__date__lt=period.end,
-    ).count()
+# Patrols of hazardous waters in the period, by the water's village.
+PATROLS = Measure(rows=lambda: Patrol.objects.all(), on="patrolled_at", where="water__village")
 
 
 def letter_receipt_coverage(*, division: Division | None, period: Period) -> Decimal:

@@ -19,13 +19,13 @@ from weibao.core.contract import (
 )
 from weibao.core.pickers import USER_PICKER
 from weibao.drowning.indicators import (
+    DEATHS,
+    INCIDENTS,
+    PATROLS,
     assignment_coverage,
     custodian_share,
-    deaths,
     high_risk_equipped_share,
-    incidents,
     letter_receipt_coverage,
-    patrols_held,
     sign_inspection_coverage,
 )
 from weibao.drowning.models import Assignment, HazardousWater, Incident
@@ -129,16 +129,16 @@ APP = AppContract(
             key="incidents",
             label=_("Drowning incidents of minors"),
             unit=pgettext_lazy("indicator unit", "incidents"),
-            compute=incidents,
+            measure=INCIDENTS,
             doc="Drowning incidents and near-drownings of minors dated in the period, placed in "
-            "the division (the water's village, or the place given).",
+            "the division (the water's village, or the place given); by circumstance.",
         ),
         Indicator(
             key="deaths",
             label=_("Drowning deaths of minors"),
             unit=pgettext_lazy("indicator unit", "deaths"),
-            compute=deaths,
-            doc="Incidents in the period in which the child died.",
+            measure=DEATHS,
+            doc="Incidents in the period in which the child died; by circumstance.",
         ),
         Indicator(
             key="high_risk_equipped_share",
@@ -160,7 +160,7 @@ APP = AppContract(
             key="patrols_held",
             label=_("Patrols of hazardous waters"),
             unit=pgettext_lazy("indicator unit", "patrols"),
-            compute=patrols_held,
+            measure=PATROLS,
             doc="Patrols dated in the period of waters in the division.",
         ),
         Indicator(

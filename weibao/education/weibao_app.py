@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from weibao.accounts.models import Organisation
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.core.pickers import UNIT_PICKER
-from weibao.education.indicators import schools_reached, sessions_held
+from weibao.education.indicators import SCHOOLS_REACHED, sessions_held
 from weibao.education.models import Session
 from weibao.education.waiting import waiting
 from weibao.schools.models import School
@@ -98,7 +98,7 @@ APP = AppContract(
             key="schools_reached",
             label=_("Schools that held law-education sessions"),
             unit=pgettext_lazy("indicator unit", "schools"),
-            compute=schools_reached,
+            measure=SCHOOLS_REACHED,
             doc="Schools of the division with at least one law-education session held in the "
             "period (the coverage of 法治宣教全覆盖).",
         ),

@@ -1,7 +1,10 @@
 """The figures the family protection network offers the statistics app.
 
 Each counts records within one division (by the division code's prefix; None for the whole
-county), directly, not through any user's scope."""
+county), directly, not through any user's scope. Activities, the children and parents they
+reached and the guidance completed are declared Measures; the sites (a state at the period's
+end), the villages' coverage (a share) and the volunteer hours (a sum of hours with decimals,
+which a Measure's whole-number count would round) stay functions."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from weibao.accounts.models import Division
-from weibao.core.contract import Period, percent
+from weibao.core.contract import Measure, Period, percent
 from weibao.family.models import Activity, Guidance, Helper, Site
 
 
@@ -19,10 +22,6 @@ def _within(division: Division | None, path: str) -> Q:
         return Q()
     field = f"{path}__code__startswith" if path else "code__startswith"
     return Q(**{field: division.prefix})
-
-
-def _activities(division: Division | None, period: Period) -> Q:
-    return _within(division, "village") & Q(held_on__gte=period.start, held_on__lt=period.end)
 
 
 def sites(*, division: Division | None, period: Period) -> int:
@@ -43,22 +42,28 @@ def villages_with_site(*, division: Division | None, period: Period) -> Decimal:
     return percent(with_site, villages.count())
 
 
-def activities_held(*, division: Division | None, period: Period) -> int:
-    return Activity.objects.filter(_activities(division, period)).count()
+# Activities held in the period in the division's villages, split by the kind of activity.
+ACTIVITIES = Measure(
+    rows=lambda: Activity.objects.all(), on="held_on", where="village", breakdown="kind"
+)
 
+# Children counted at activities held in the period (a child at two is counted twice).
+CHILDREN_REACHED = Measure(
+    rows=lambda: Activity.objects.all(),
+    on="held_on",
+    where="village",
+    value=lambda: Sum("audience_children"),
+    breakdown="kind",
+)
 
-def children_reached(*, division: Division | None, period: Period) -> int:
-    total = Activity.objects.filter(_activities(division, period)).aggregate(
-        n=Sum("audience_children")
-    )["n"]
-    return int(total or 0)
-
-
-def parents_reached(*, division: Division | None, period: Period) -> int:
-    total = Activity.objects.filter(_activities(division, period)).aggregate(
-        n=Sum("audience_parents")
-    )["n"]
-    return int(total or 0)
+# Parents counted at activities held in the period.
+PARENTS_REACHED = Measure(
+    rows=lambda: Activity.objects.all(),
+    on="held_on",
+    where="village",
+    value=lambda: Sum("audience_parents"),
+    breakdown="kind",
+)
 
 
 def volunteer_hours(*, division: Division | None, period: Period) -> Decimal:
@@ -71,12 +76,10 @@ def volunteer_hours(*, division: Division | None, period: Period) -> Decimal:
     return Decimal(total or 0)
 
 
-def guidance_completed(*, division: Division | None, period: Period) -> int:
-    """Guidance on orders to guardians finished and reported to the issuer in the period (in
-    the division by the child's place of residence)."""
-    return Guidance.objects.filter(
-        _within(division, "order__child__division"),
-        status=Guidance.Status.COMPLETED,
-        reported_at__date__gte=period.start,
-        reported_at__date__lt=period.end,
-    ).count()
+# Guidance on orders to guardians finished and reported to the issuer in the period (in the
+# division by the child's place of residence).
+GUIDANCE_COMPLETED = Measure(
+    rows=lambda: Guidance.objects.filter(status=Guidance.Status.COMPLETED),
+    on="reported_at",
+    where="order__child__division",
+)

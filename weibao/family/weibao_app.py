@@ -12,10 +12,10 @@ from weibao.accounts.models import Division
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.core.pickers import DIVISION_PICKER
 from weibao.family.indicators import (
-    activities_held,
-    children_reached,
-    guidance_completed,
-    parents_reached,
+    ACTIVITIES,
+    CHILDREN_REACHED,
+    GUIDANCE_COMPLETED,
+    PARENTS_REACHED,
     sites,
     villages_with_site,
     volunteer_hours,
@@ -164,14 +164,14 @@ APP = AppContract(
             key="family_activities",
             label=_("Family-education activities held"),
             unit=pgettext_lazy("indicator unit", "activities"),
-            compute=activities_held,
-            doc="Activities held in the period in the division's villages.",
+            measure=ACTIVITIES,
+            doc="Activities held in the period in the division's villages; by kind of activity.",
         ),
         Indicator(
             key="family_children_reached",
             label=_("Children reached by family activities"),
             unit=pgettext_lazy("indicator unit", "children"),
-            compute=children_reached,
+            measure=CHILDREN_REACHED,
             doc="Children counted at activities held in the period (a child at two is "
             "counted twice).",
         ),
@@ -179,7 +179,7 @@ APP = AppContract(
             key="family_parents_reached",
             label=_("Parents reached by family activities"),
             unit=pgettext_lazy("indicator unit", "parents"),
-            compute=parents_reached,
+            measure=PARENTS_REACHED,
             doc="Parents counted at activities held in the period.",
         ),
         Indicator(
@@ -194,7 +194,7 @@ APP = AppContract(
             key="family_guidance_completed",
             label=_("Family-education guidance completed"),
             unit=pgettext_lazy("indicator unit", "orders"),
-            compute=guidance_completed,
+            measure=GUIDANCE_COMPLETED,
             doc="Guidance on orders to guardians finished and reported to the issuing unit in "
             "the period, by the child's place of residence.",
         ),

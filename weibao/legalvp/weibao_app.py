@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from weibao.accounts.models import Organisation, User
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.core.pickers import USER_PICKER, unit_picker
-from weibao.legalvp.indicators import appointments_issued, law_classes
+from weibao.legalvp.indicators import APPOINTMENTS_ISSUED, LAW_CLASSES
 from weibao.legalvp.models import COVERED_SCHOOL_KINDS, Appointment
 from weibao.legalvp.waiting import waiting
 from weibao.schools.models import School
@@ -72,7 +72,7 @@ APP = AppContract(
             key="appointments_issued",
             label=_("Legal vice-principal letters of appointment issued"),
             unit=pgettext_lazy("indicator unit", "appointments"),
-            compute=appointments_issued,
+            measure=APPOINTMENTS_ISSUED,
             doc="Appointments (first terms and renewals) whose letter was issued in the period, "
             "serving a school of the division.",
         ),
@@ -80,7 +80,7 @@ APP = AppContract(
             key="law_classes",
             label=_("Law-education classes by legal vice-principals"),
             unit=pgettext_lazy("indicator unit", "classes"),
-            compute=law_classes,
+            measure=LAW_CLASSES,
             doc="Law-education duty records (FD1) dated in the period at schools of the division.",
         ),
     ],

@@ -1,17 +1,18 @@
 """The figures the notices app offers the statistics app (weibao.core.contract.Indicator).
 
 Notices sent in the period to schools of a division (None for the whole county), and how many
-of the schools asked for an answer gave one. Read directly, not through any user's scope.
+of the schools asked for an answer gave one (a share: a function; the notices sent are a
+declared Measure). Read directly, not through any user's scope.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from weibao.accounts.models import Division
-from weibao.core.contract import Period, percent
+from weibao.core.contract import Measure, Period, percent
 from weibao.notices.models import Notice, NoticeRecipient
 
 
@@ -31,14 +32,20 @@ def _schools_in(division: Division | None) -> Q:
     return Q(school__organisation__division__code__startswith=division.prefix)
 
 
-def notices_sent(*, division: Division | None, period: Period) -> int:
-    """Notices sent in the period that reached at least one school of the division."""
-    recipients = NoticeRecipient.objects.filter(_schools_in(division))
-    return (
-        Notice.objects.filter(_sent_in(period), pk__in=recipients.values("notice_id"))
-        .distinct()
-        .count()
-    )
+# Notices sent in the period (withdrawn ones too: they were sent) that reached at least one
+# school of the division, each once however many of its schools it reached.
+NOTICES_SENT = Measure(
+    rows=lambda: Notice.objects.filter(
+        Exists(NoticeRecipient.objects.filter(notice=OuterRef("pk"))),
+        status__in=[Notice.Status.SENT, Notice.Status.WITHDRAWN],
+    ),
+    on="sent_at",
+    where="recipients__school__organisation__division",
+    value=lambda: Count("pk", distinct=True),
+    # Through a many-valued join: a row in two townships counts in each, once in the county,
+    # so the county is not the sum of its townships: counted by a group of its own.
+    additive=False,
+)
 
 
 def notice_reply_rate(*, division: Division | None, period: Period) -> Decimal:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
-from weibao.notices.indicators import notice_reply_rate, notices_sent
+from weibao.notices.indicators import NOTICES_SENT, notice_reply_rate
 from weibao.notices.waiting import waiting
 
 APP = AppContract(
@@ -27,7 +27,7 @@ APP = AppContract(
             key="notices_sent",
             label=_("Notices sent to schools"),
             unit=pgettext_lazy("indicator unit", "notices"),
-            compute=notices_sent,
+            measure=NOTICES_SENT,
             doc="Notices sent in the period that reached at least one school of the division.",
         ),
         Indicator(

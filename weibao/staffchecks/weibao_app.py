@@ -22,7 +22,7 @@ from weibao.core.contract import (
 from weibao.kit.pickers import Picker
 from weibao.people.models import Person
 from weibao.people.services import person_search
-from weibao.staffchecks.indicators import barred_found, people_checked
+from weibao.staffchecks.indicators import BARRED_FOUND, PEOPLE_CHECKED
 from weibao.staffchecks.models import StaffMember
 from weibao.staffchecks.waiting import waiting
 
@@ -125,14 +125,14 @@ APP = AppContract(
             key="people_checked",
             label=_("People checked against the barring register"),
             unit=pgettext_lazy("indicator unit", "people"),
-            compute=people_checked,
+            measure=PEOPLE_CHECKED,
             doc="Check items of requests completed in the period, for units in the division.",
         ),
         Indicator(
             key="barred_found",
             label=_("People found barred from work with children"),
             unit=pgettext_lazy("indicator unit", "people"),
-            compute=barred_found,
+            measure=BARRED_FOUND,
             doc="Of those, the items whose result is barred (exact match, confirmed possible "
             "match or national query platform hit).",
         ),

@@ -2,7 +2,8 @@
 
 Each counts records within one division (by the division code's prefix; None for the whole
 county), directly, not through any user's scope. Registry figures describe the venues registered
-before the period's end; inspection figures count those dated in the period.
+before the period's end (functions); violations, inspections and findings dated in the period
+are declared Measures; the coverage and the rectification shares stay functions.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from weibao.accounts.models import Division
-from weibao.core.contract import Period, percent
+from weibao.core.contract import Measure, Period, percent
 from weibao.venues.models import (
     Finding,
     Inspection,
@@ -50,18 +51,22 @@ def _in_period(path: str, period: Period) -> Q:
     return Q(**{f"{path}__date__gte": period.start, f"{path}__date__lt": period.end})
 
 
-def violations_opened(*, division: Division | None, period: Period) -> int:
-    """Distance violations opened in the period."""
-    return Violation.objects.filter(
-        _within(division, "venue__village"), _in_period("opened_at", period)
-    ).count()
+# Distance violations (venue-school pairs) opened in the period, by the venue's village, split
+# by the kind of venue.
+VIOLATIONS_OPENED = Measure(
+    rows=lambda: Violation.objects.all(),
+    on="opened_at",
+    where="venue__village",
+    breakdown="venue__kind",
+)
 
-
-def violations_closed(*, division: Division | None, period: Period) -> int:
-    """Distance violations closed in the period."""
-    return Violation.objects.filter(
-        _within(division, "venue__village"), _in_period("closed_at", period)
-    ).count()
+# Distance violations closed in the period, split by the kind of venue.
+VIOLATIONS_CLOSED = Measure(
+    rows=lambda: Violation.objects.all(),
+    on="closed_at",
+    where="venue__village",
+    breakdown="venue__kind",
+)
 
 
 def violations_open(*, division: Division | None, period: Period) -> int:
@@ -75,11 +80,13 @@ def violations_open(*, division: Division | None, period: Period) -> int:
     )
 
 
-def inspections_held(*, division: Division | None, period: Period) -> int:
-    """Inspections of venues dated in the period."""
-    return Inspection.objects.filter(
-        _within(division, "venue__village"), _in_period("inspected_at", period)
-    ).count()
+# Inspections of venues dated in the period, split by the kind of venue.
+INSPECTIONS = Measure(
+    rows=lambda: Inspection.objects.all(),
+    on="inspected_at",
+    where="venue__village",
+    breakdown="venue__kind",
+)
 
 
 def inspection_coverage(*, division: Division | None, period: Period) -> Decimal:
@@ -91,12 +98,12 @@ def inspection_coverage(*, division: Division | None, period: Period) -> Decimal
     return percent(inspected.count(), all_venues.count())
 
 
-def findings(*, division: Division | None, period: Period) -> int:
-    """Findings (checklist lines found broken) of inspections in the period."""
-    return Finding.objects.filter(
-        _within(division, "inspection__venue__village"),
-        _in_period("inspection__inspected_at", period),
-    ).count()
+# Findings (checklist lines found broken) of inspections in the period.
+FINDINGS = Measure(
+    rows=lambda: Finding.objects.all(),
+    on="inspection__inspected_at",
+    where="inspection__venue__village",
+)
 
 
 def findings_by_item(division: Division | None, period: Period) -> dict[str, int]:

@@ -13,14 +13,14 @@ from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.core.pickers import DIVISION_PICKER, unit_picker
 from weibao.kit.pickers import Picker
 from weibao.venues.indicators import (
-    findings,
+    FINDINGS,
+    INSPECTIONS,
+    VIOLATIONS_CLOSED,
+    VIOLATIONS_OPENED,
     inspection_coverage,
-    inspections_held,
     rectified_on_time,
     venues,
-    violations_closed,
     violations_open,
-    violations_opened,
 )
 from weibao.venues.kinds import SUPERVISING_KINDS
 from weibao.venues.models import Venue, VenueQuerySet, Violation
@@ -101,15 +101,17 @@ APP = AppContract(
             key="violations_opened",
             label=_("Distance violations found"),
             unit=pgettext_lazy("indicator unit", "violations"),
-            compute=violations_opened,
-            doc="Venue-school pairs found breaking a distance rule in the period.",
+            measure=VIOLATIONS_OPENED,
+            doc="Venue-school pairs found breaking a distance rule in the period; by kind of "
+            "venue.",
         ),
         Indicator(
             key="violations_closed",
             label=_("Distance violations closed"),
             unit=pgettext_lazy("indicator unit", "violations"),
-            compute=violations_closed,
-            doc="Distance violations closed in the period (venue moved or closed, rule changed).",
+            measure=VIOLATIONS_CLOSED,
+            doc="Distance violations closed in the period (venue moved or closed, rule changed); "
+            "by kind of venue.",
         ),
         Indicator(
             key="violations_open",
@@ -122,8 +124,8 @@ APP = AppContract(
             key="inspections",
             label=_("Inspections of venues near schools"),
             unit=pgettext_lazy("indicator unit", "inspections"),
-            compute=inspections_held,
-            doc="Inspections dated in the period of venues in the division.",
+            measure=INSPECTIONS,
+            doc="Inspections dated in the period of venues in the division; by kind of venue.",
         ),
         Indicator(
             key="inspection_coverage",
@@ -137,7 +139,7 @@ APP = AppContract(
             key="findings",
             label=_("Findings at venues"),
             unit=pgettext_lazy("indicator unit", "findings"),
-            compute=findings,
+            measure=FINDINGS,
             doc="Checklist lines found broken in inspections dated in the period.",
         ),
         Indicator(

@@ -9,12 +9,16 @@ import pytest
 import time_machine
 
 from weibao.atrisk import services
-from weibao.atrisk.indicators import files_opened, misconduct_events
+from weibao.atrisk.indicators import FILES_OPENED, MISCONDUCT_EVENTS
 from weibao.atrisk.models import AtRiskFile, Contact, RiskWarning, SealedQueryApplication
 from weibao.atrisk.tests.conftest import report
 from weibao.atrisk.waiting import waiting
 from weibao.atrisk.weibao_app import APP
 from weibao.core.contract import Period
+
+KEYS = {indicator.key: indicator for indicator in APP.indicators}
+files_opened = KEYS["atrisk_files_opened"].figure
+misconduct_events = KEYS["misconduct_events"].figure
 
 
 def at(day: date) -> time_machine.travel:
@@ -76,7 +80,6 @@ def test_misconduct_events_by_year_and_division(two_years, county):
 
 
 def test_the_contract_declares_them():
-    keys = {indicator.key: indicator for indicator in APP.indicators}
-    assert keys["atrisk_files_opened"].compute is files_opened
-    assert keys["misconduct_events"].compute is misconduct_events
+    assert KEYS["atrisk_files_opened"].measure is FILES_OPENED
+    assert KEYS["misconduct_events"].measure is MISCONDUCT_EVENTS
     assert all(indicator.doc for indicator in APP.indicators)

@@ -12,7 +12,7 @@ from weibao.accounts.models import User
 from weibao.care import indicators, services
 from weibao.care.models import CareWarning, Difficulty, Visit
 from weibao.care.weibao_app import APP
-from weibao.core.contract import Period
+from weibao.core.contract import Period, figure
 from weibao.people.models import LeftBehindStatus, Person
 from weibao.testing import County
 
@@ -127,9 +127,9 @@ def test_children_in_difficulty_and_warnings(
         reason=CareWarning.Reason.CHILD_ALONE,
         raised_at=datetime(2025, 12, 31, 17, 0, tzinfo=UTC),  # 1 January 2026 in the county
     )
-    assert indicators.warnings_raised(division=None, period=YEAR) == 2
-    assert indicators.warnings_raised(division=county.township_a, period=YEAR) == 1
-    assert indicators.warnings_raised(division=None, period=Period.year(2025)) == 0
+    assert figure("care.care_warnings", division=None, period=YEAR) == 2
+    assert figure("care.care_warnings", division=county.township_a, period=YEAR) == 1
+    assert figure("care.care_warnings", division=None, period=Period.year(2025)) == 0
 
 
 def test_the_contract_offers_the_figures(county: County, register: dict[str, Person]) -> None:
@@ -141,5 +141,5 @@ def test_the_contract_offers_the_figures(county: County, register: dict[str, Per
         "care_children_in_difficulty",
         "care_warnings",
     }
-    assert keys["care_left_behind"].compute(division=None, period=YEAR) == 4
+    assert keys["care_left_behind"].figure(division=None, period=YEAR) == 4
     assert LeftBehindStatus.objects.count() == 5

@@ -10,10 +10,9 @@ import pytest
 from django.urls import reverse
 
 from weibao.casework import services
-from weibao.casework.indicators import guardian_orders, late_reports, mandatory_reports
 from weibao.casework.models import FollowUp, LateReport, Referral, Supervision
 from weibao.casework.waiting import waiting
-from weibao.core.contract import Period
+from weibao.core.contract import Period, figure
 
 
 @pytest.fixture(autouse=True)
@@ -196,14 +195,14 @@ def test_indicators_count_the_period_and_the_division(
     )
     _order(police, girl)
     year, last_year = Period.year(2025), Period.year(2024)
-    assert mandatory_reports(division=None, period=year) == 2
-    assert mandatory_reports(division=county.township_a, period=year) == 1
-    assert mandatory_reports(division=None, period=last_year) == 0
-    assert late_reports(division=None, period=year) == 1
-    assert late_reports(division=county.township_b, period=year) == 0
-    assert guardian_orders(division=None, period=year) == 1
-    assert guardian_orders(division=county.township_b, period=year) == 0
-    assert guardian_orders(division=None, period=last_year) == 0
+    assert figure("casework.mandatory_reports", division=None, period=year) == 2
+    assert figure("casework.mandatory_reports", division=county.township_a, period=year) == 1
+    assert figure("casework.mandatory_reports", division=None, period=last_year) == 0
+    assert figure("casework.late_reports", division=None, period=year) == 1
+    assert figure("casework.late_reports", division=county.township_b, period=year) == 0
+    assert figure("casework.guardian_orders", division=None, period=year) == 1
+    assert figure("casework.guardian_orders", division=county.township_b, period=year) == 0
+    assert figure("casework.guardian_orders", division=None, period=last_year) == 0
 
 
 def test_overdue_waiting_lines_are_marked(nurse, police, file_report, time_machine):

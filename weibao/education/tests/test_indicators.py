@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from weibao.core.contract import Period, figure
-from weibao.education.indicators import schools_reached, sessions_held
+from weibao.education.indicators import sessions_held
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +40,7 @@ def test_sessions_held_by_year_and_division(sessions, county) -> None:
 def test_schools_reached_counts_each_school_once(sessions, make_session, county) -> None:
     make_session(date=date(2026, 5, 1))  # school A again
     year = Period.year(2026)
-    assert schools_reached(division=None, period=year) == 2
-    assert schools_reached(division=county.township_a, period=year) == 1
-    assert schools_reached(division=None, period=Period.year(2024)) == 0
+    assert figure("education.schools_reached", division=None, period=year) == 2
+    assert figure("education.schools_reached", division=county.township_a, period=year) == 1
+    assert figure("education.schools_reached", division=None, period=Period.year(2024)) == 0
     assert figure("education.schools_reached", division=None, period=year) == 2

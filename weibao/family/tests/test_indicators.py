@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -76,24 +77,24 @@ def test_villages_with_site(county, network) -> None:
 
 
 def test_activities_held(county, network) -> None:
-    assert indicators.activities_held(division=None, period=YEAR) == 2
-    assert indicators.activities_held(division=county.township_a, period=YEAR) == 1
-    assert indicators.activities_held(division=county.township_b, period=YEAR) == 1
-    assert indicators.activities_held(division=county.village_a, period=LAST_YEAR) == 1
-    assert indicators.activities_held(division=None, period=SEPTEMBER) == 1
+    assert figure("family.family_activities", division=None, period=YEAR) == 2
+    assert figure("family.family_activities", division=county.township_a, period=YEAR) == 1
+    assert figure("family.family_activities", division=county.township_b, period=YEAR) == 1
+    assert figure("family.family_activities", division=county.village_a, period=LAST_YEAR) == 1
+    assert figure("family.family_activities", division=None, period=SEPTEMBER) == 1
     # The period is half-open: an activity on its last day belongs to the next.
     day = Period(date(2026, 8, 20), date(2026, 8, 21))
-    assert indicators.activities_held(division=None, period=day) == 1
-    assert indicators.activities_held(division=None, period=Period(day.end, TODAY)) == 1
+    assert figure("family.family_activities", division=None, period=day) == 1
+    assert figure("family.family_activities", division=None, period=Period(day.end, TODAY)) == 1
 
 
 def test_children_and_parents_reached(county, network) -> None:
-    assert indicators.children_reached(division=None, period=YEAR) == 10
-    assert indicators.children_reached(division=county.township_b, period=YEAR) == 0
-    assert indicators.children_reached(division=None, period=LAST_YEAR) == 7
-    assert indicators.parents_reached(division=None, period=YEAR) == 35
-    assert indicators.parents_reached(division=county.township_b, period=YEAR) == 30
-    assert indicators.parents_reached(division=county.township_a, period=AUGUST) == 0
+    assert figure("family.family_children_reached", division=None, period=YEAR) == 10
+    assert figure("family.family_children_reached", division=county.township_b, period=YEAR) == 0
+    assert figure("family.family_children_reached", division=None, period=LAST_YEAR) == 7
+    assert figure("family.family_parents_reached", division=None, period=YEAR) == 35
+    assert figure("family.family_parents_reached", division=county.township_b, period=YEAR) == 30
+    assert figure("family.family_parents_reached", division=county.township_a, period=AUGUST) == 0
 
 
 def test_volunteer_hours(county, network) -> None:
@@ -109,9 +110,9 @@ def test_nothing_at_all(county) -> None:
     for compute in (
         indicators.sites,
         indicators.villages_with_site,
-        indicators.activities_held,
-        indicators.children_reached,
-        indicators.parents_reached,
+        partial(figure, "family.family_activities"),
+        partial(figure, "family.family_children_reached"),
+        partial(figure, "family.family_parents_reached"),
         indicators.volunteer_hours,
     ):
         assert compute(division=None, period=YEAR) == 0
@@ -126,6 +127,6 @@ def test_the_figures_are_offered_to_statistics(county, network) -> None:
 
 def test_an_activity_today_counts_in_the_year(county, civil, site) -> None:
     services.activity_record(actor=civil, data=_activity(site, TODAY, 3, 3, "1"))
-    assert indicators.activities_held(division=None, period=YEAR) == 1
+    assert figure("family.family_activities", division=None, period=YEAR) == 1
     tomorrow = TODAY + timedelta(days=1)
-    assert indicators.activities_held(division=None, period=Period(tomorrow, tomorrow)) == 0
+    assert figure("family.family_activities", division=None, period=Period(tomorrow, tomorrow)) == 0

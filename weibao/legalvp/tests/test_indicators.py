@@ -12,7 +12,6 @@ import time_machine
 
 from weibao.core.contract import Period, figure
 from weibao.legalvp import services
-from weibao.legalvp.indicators import appointments_issued, law_classes
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +26,13 @@ def test_appointments_issued_by_year_and_division(make_appointment, school_a, sc
         [school_b], seq=2, name="李明", term_start=date(2025, 3, 1), issued_on=date(2025, 3, 1)
     )
     year = Period.year(2026)
-    assert appointments_issued(division=None, period=year) == 1
-    assert appointments_issued(division=county.township_a, period=year) == 1
-    assert appointments_issued(division=county.township_b, period=year) == 0
-    assert appointments_issued(division=county.township_b, period=Period.year(2025)) == 1
+    assert figure("legalvp.appointments_issued", division=None, period=year) == 1
+    assert figure("legalvp.appointments_issued", division=county.township_a, period=year) == 1
+    assert figure("legalvp.appointments_issued", division=county.township_b, period=year) == 0
+    assert (
+        figure("legalvp.appointments_issued", division=county.township_b, period=Period.year(2025))
+        == 1
+    )
     assert figure("legalvp.appointments_issued", division=None, period=year) == 1
 
 
@@ -46,8 +48,8 @@ def test_law_classes_count_law_education_duties_only(bureau, appointment, school
             data={"school": school_a, "kind": kind, "hours": Decimal(1), "date": day},
         )
     year = Period.year(2026)
-    assert law_classes(division=None, period=year) == 1
-    assert law_classes(division=county.township_a, period=year) == 1
-    assert law_classes(division=county.township_b, period=year) == 0
-    assert law_classes(division=None, period=Period.year(2025)) == 1
+    assert figure("legalvp.law_classes", division=None, period=year) == 1
+    assert figure("legalvp.law_classes", division=county.township_a, period=year) == 1
+    assert figure("legalvp.law_classes", division=county.township_b, period=year) == 0
+    assert figure("legalvp.law_classes", division=None, period=Period.year(2025)) == 1
     assert figure("legalvp.law_classes", division=None, period=year) == 1

@@ -41,13 +41,15 @@ def test_indicators(county, cafe, far_shop, culture) -> None:
     year = Period.year(2026)
     assert indicators.venues(division=None, period=year) == 2
     assert indicators.venues(division=county.township_b, period=year) == 0
-    assert indicators.violations_opened(division=county.township_a, period=year) == 1
+    assert figure("venues.violations_opened", division=county.township_a, period=year) == 1
     assert indicators.violations_open(division=None, period=year) == 1
-    assert indicators.violations_closed(division=None, period=year) == 0
-    assert indicators.inspections_held(division=None, period=year) == 2
-    assert indicators.inspections_held(division=None, period=Period.year(2025)) == 0
+    assert figure("venues.violations_closed", division=None, period=year) == 0
+    assert figure("venues.inspections", division=None, period=year) == 2
+    assert figure("venues.inspections", division=None, period=Period.year(2025)) == 0
     assert str(indicators.inspection_coverage(division=None, period=year)) == "50.0"
-    assert indicators.findings(division=None, period=year) == len(services.venue_checklist(cafe))
+    assert figure("venues.findings", division=None, period=year) == len(
+        services.venue_checklist(cafe)
+    )
     assert indicators.findings_by_item(None, year)["sign"] == 1
     assert indicators.venues_by_kind(None, year) == {"V01": 1, "V10": 1}
     # The order from the first inspection is not due this month yet, so nothing on time.
