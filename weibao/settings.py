@@ -443,3 +443,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Statistics: a count of children below this is shown as "<5" to viewers outside the lead
+# agencies (the procuratorate and the county coordinator), with the cells that would give it away.
+STATS_SMALL_CELL = env_int("STATS_SMALL_CELL", 5)

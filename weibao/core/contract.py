@@ -115,7 +115,7 @@ class Tile:
     to the list at `url_name`. Tiles are ordered by `order` across apps, like the menu."""
 
     label: str | Promise
-    count: Callable[[User], int]
+    count: Callable[[User], int | Decimal | str]  # a count, a rate, or "<5" / "—"
     url_name: str
     order: int
     perm: str | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count
@@ -31,7 +32,7 @@ WORK = (
 @dataclass(frozen=True)
 class TileCount:
     label: str
-    count: int
+    count: int | Decimal | str
     url: str
 
 

@@ -44,6 +44,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "County coordinator at the procuratorate (the lead agency): sees the whole county",
     ),
     DemoAccount(
+        "prosecutor", Role.CASE_WORKER, PROCURATORATE, "罗检察官",
+        "检察院未检部门检察官：登记和导入涉未成年人刑事案件（犯罪嫌疑人、被害人、捕诉决定）",
+        "Prosecutor in the procuratorate's juvenile department: registers and imports the "
+        "criminal cases involving minors (suspects, victims, arrest and prosecution decisions)",
+    ),
+    DemoAccount(
         "sysadmin", Role.SYSADMIN, PROCURATORATE, "李伟",
         "系统管理员：管理单位和用户，看不到未成年人信息；首次登录须绑定动态口令",
         "System administrator: manages units and users, sees no child's data; "
