@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, User
 from weibao.core.pickers import DIVISION_PICKER
-from weibao.crimes.models import Case, CaseQuerySet, Decision, Offence, OffenceGroup, Sex
+from weibao.crimes.models import Case, CriminalCaseQuerySet, Decision, Offence, OffenceGroup, Sex
 from weibao.kit.forms import DATE_INPUT
 from weibao.kit.pickers import picker_field
 from weibao.people.models import Person
@@ -44,7 +44,7 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         picker_field(self.fields["division"], DIVISION_PICKER, DIVISION_PICKER.queryset(user))
 
-    def filter(self, cases: CaseQuerySet) -> CaseQuerySet:
+    def filter(self, cases: CriminalCaseQuerySet) -> CriminalCaseQuerySet:
         if not self.is_bound:
             return cases
         if not self.is_valid():

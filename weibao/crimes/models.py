@@ -134,13 +134,13 @@ def age_band_of(age: int) -> str:
     return AgeBand.ADULT
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
-    def for_user(self, user: User) -> CaseQuerySet:
+class CriminalCaseQuerySet(models.QuerySet["Case"]):
+    def for_user(self, user: User) -> CriminalCaseQuerySet:
         if not works_with_data(user) or not sees_cases(user):
             return self.none()
         return self
 
-    def in_division(self, division: Division) -> CaseQuerySet:
+    def in_division(self, division: Division) -> CriminalCaseQuerySet:
         return self.filter(division__code__startswith=division.prefix)
 
 
@@ -179,7 +179,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = CaseQuerySet.as_manager()
+    objects = CriminalCaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("criminal case")

@@ -29,7 +29,7 @@ from weibao.crimes.forms import (
     case_initial,
     filled,
 )
-from weibao.crimes.models import Case, CaseQuerySet, Decision, Suspect, Victim
+from weibao.crimes.models import Case, CriminalCaseQuerySet, Decision, Suspect, Victim
 from weibao.kit import spreadsheets
 from weibao.kit.forms import apply_errors
 from weibao.kit.guards import require_perm
@@ -38,7 +38,7 @@ from weibao.kit.pages import download, paginate, render_list
 IMPORT_ERRORS_SESSION_KEY = "crimes_import_errors"
 
 
-def _listed(request: AuthedRequest) -> tuple[CaseFilterForm, CaseQuerySet]:
+def _listed(request: AuthedRequest) -> tuple[CaseFilterForm, CriminalCaseQuerySet]:
     form = CaseFilterForm(request.GET or None, user=request.user)
     cases = form.filter(Case.objects.for_user(request.user))
     return form, cases
