@@ -1,5 +1,5 @@
 """Statistics at 10x the demo county: the whole recompute of every indicator for every township
-and period, against a floor of one plain SQL aggregate per Measure over the same rows.
+and period, against a floor of one plain SQL aggregate per declared count over the same rows.
 
     .venv/bin/python bench/stats_recompute.py [--base-scale 1] [--growth 10] [--repeat 1]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
@@ -24,11 +24,13 @@ sites) stay at the base scale. Clones that would break a "one open ... per ..." 
 Printed, no assertions, each time the median of --repeat runs (the floor's of at least 5) and
 its ratio to the floor:
 
-  floor      for each Measure, one SQL aggregate over the years recomputed, GROUP BY township
-             (the division code's first 9 digits) and month, run with a cursor: the database's
-             least work for those figures
+  floor      for each declared count (a Measure, a Stock, a Share's part and whole), one SQL
+             aggregate over the years recomputed, GROUP BY township (the division code's first
+             9 digits): a Measure by month too, a Stock with one conditional aggregate per year
+             and the year to date; run with a cursor: the database's least work for those
+             figures
   recompute  engine.recompute(years=...): every indicator, every township and period, cached
-  measures   the same for the Measures only (grouped queries: the part the floor is for)
+  declared   the same for the declared counts only (grouped queries: the part the floor is for)
   compute    the same for the indicators with a compute function only (cell by cell)
 
 Target: recompute <= 2x the floor.
@@ -354,32 +356,59 @@ def _median_s(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def declarations() -> list[tuple[str, Any]]:
+    """Every declared count once (a Share's part and whole among them): (a key, the count)."""
+    from weibao.core.contract import indicators
+
+    found: dict[Any, str] = {}
+    for key, indicator in sorted(indicators().items()):
+        if indicator.measure is not None:
+            found.setdefault(indicator.measure, key)
+        elif indicator.share is not None:
+            found.setdefault(indicator.share.part, f"{key} (part)")
+            found.setdefault(indicator.share.whole, f"{key} (whole)")
+    return [(key, counted) for counted, key in found.items()]
+
+
 def floor_queries(years: range) -> list[tuple[str, str, list[Any]]]:
-    """For each Measure: (key, SQL, params) of its one aggregate by township and month."""
+    """For each declared count: (key, SQL, params) of its one aggregate by township: a Measure
+    by township and month over the years, a Stock by township with one conditional aggregate
+    for each year and the year to date (the periods the recompute counts a Stock for)."""
     from datetime import date
 
-    from django.db.models import Count
     from django.db.models.functions import Substr, TruncMonth
+    from django.utils import timezone
 
-    from weibao.core.contract import Period, indicators
+    from weibao.core.contract import Period, Stock, placement
+    from weibao.stats.periods import year_to_date
 
-    period = Period(date(years.start, 1, 1), date(years.stop, 1, 1))
+    span = Period(date(years.start, 1, 1), date(years.stop, 1, 1))
+    stock_periods = [Period.year(y) for y in years]
+    stock_periods += [p.as_period for p in year_to_date(timezone.localdate())]
     found = []
-    for key, indicator in sorted(indicators().items()):
-        measure = indicator.measure
-        if measure is None:
-            continue
-        aggregate = measure.value() if measure.value else Count("pk")
-        rows = (
-            measure.filtered(division=None, period=period)
-            .annotate(
-                bench_township=Substr(f"{measure.where}__code", 1, 9),
-                bench_month=TruncMonth(measure.on),
+    for key, counted in declarations():
+        township = Substr(placement(counted.where), 1, 9)
+        if isinstance(counted, Stock):
+            aggregates = {}
+            for i, period in enumerate(stock_periods):
+                aggregate = counted.aggregate()
+                aggregate.filter = counted.when(period)
+                aggregates[f"bench_{i}"] = aggregate
+            rows = (
+                counted.rows()
+                .annotate(bench_township=township)
+                .values("bench_township")
+                .annotate(**aggregates)
+                .order_by()
             )
-            .values("bench_township", "bench_month")
-            .annotate(bench_value=aggregate)
-            .order_by()
-        )
+        else:
+            rows = (
+                counted.filtered(division=None, period=span)
+                .annotate(bench_township=township, bench_month=TruncMonth(counted.on))
+                .values("bench_township", "bench_month")
+                .annotate(bench_value=counted.aggregate())
+                .order_by()
+            )
         sql, params = rows.query.sql_with_params()
         found.append((key, sql, list(params)))
     return found
@@ -403,26 +432,26 @@ def measure_recompute(repeat: int, first_year: int) -> None:
     from weibao.stats.definitions import definitions
 
     years = range(first_year, timezone.localdate().year + 1)
-    every = definitions()  # by the numerator: a Measure's, or a compute function's
-    measures = sorted(key for key, d in every.items() if d.measure is not None)
-    computed = sorted(key for key, d in every.items() if d.measure is None)
+    every = definitions()  # by the numerator: declared, or a compute function
+    declared = sorted(key for key, d in every.items() if d.indicator.compute is None)
+    computed = sorted(key for key, d in every.items() if d.indicator.compute is not None)
     queries = floor_queries(years)
     cells = run_floor(queries)
     floor = _median_s(lambda: run_floor(queries), max(repeat, 5))
     year_list = list(years)
     summaries = []
     whole = _median_s(lambda: summaries.append(engine.recompute(years=year_list)), repeat)
-    part_measures = _median_s(lambda: engine.recompute(measures, years=year_list), repeat)
+    part_declared = _median_s(lambda: engine.recompute(declared, years=year_list), repeat)
     part_computed = _median_s(lambda: engine.recompute(computed, years=year_list), repeat)
     print(
-        f"\nstatistics recompute, {years.start}-{years.stop - 1}: {len(measures)} definitions "
-        f"counting a Measure ({len(queries)} Measures, {cells} township-month cells in the "
+        f"\nstatistics recompute, {years.start}-{years.stop - 1}: {len(declared)} definitions "
+        f"of declared counts ({len(queries)} counts, {cells} township cells in the "
         f"floor), {len(computed)} definitions computed cell by cell"
     )
-    print(f"  floor      one SQL aggregate per Measure  {floor * 1000:9.1f} ms   1.00x")
+    print(f"  floor      one SQL aggregate per count    {floor * 1000:9.1f} ms   1.00x")
     for name, seconds in (
         ("recompute  every indicator", whole),
-        ("  measures the Measures only", part_measures),
+        ("  declared the declared counts only", part_declared),
         ("  compute  the compute functions only", part_computed),
     ):
         print(f"  {name:<40} {seconds * 1000:9.1f} ms  {seconds / floor:6.2f}x")

@@ -20,6 +20,7 @@ FILES_OPENED = Measure(
     on="opened_at",
     where="division",
     breakdown="grade",
+    school="school__school_record",
 )
 
 # Misconduct events that took place in the period involving at least one minor living in the

@@ -11,11 +11,11 @@ from django.utils.translation import pgettext_lazy
 
 from weibao.accounts.models import Division, User
 from weibao.care.indicators import (
+    CHILDREN_IN_DIFFICULTY,
+    LEFT_BEHIND,
+    OVERDUE_CONTACTS,
+    VISIT_COVERAGE,
     WARNINGS_RAISED,
-    children_in_difficulty,
-    left_behind_children,
-    overdue_contacts,
-    visit_coverage,
 )
 from weibao.care.models import POST_HOLDER_KINDS, CareWarning, children_for
 from weibao.care.waiting import waiting
@@ -130,7 +130,7 @@ APP = AppContract(
             key="care_left_behind",
             label=_("Left-behind children"),
             unit=CHILDREN,
-            compute=left_behind_children,
+            measure=LEFT_BEHIND,
             doc="Children on the left-behind register now (an active status), in the "
             "division by their place of residence.",
         ),
@@ -138,7 +138,7 @@ APP = AppContract(
             key="care_visit_coverage",
             label=_("Left-behind children visited at home"),
             unit=pgettext_lazy("indicator unit", "%"),
-            compute=visit_coverage,
+            share=VISIT_COVERAGE,
             doc="Per cent of the division's left-behind children with at least one home "
             "visit in the period.",
         ),
@@ -146,7 +146,7 @@ APP = AppContract(
             key="care_overdue_contacts",
             label=_("Left-behind children without their parents' weekly contact"),
             unit=CHILDREN,
-            compute=overdue_contacts,
+            measure=OVERDUE_CONTACTS,
             doc="Left-behind children whose parents' last contact was more than 7 days "
             "before the period's last day (or today, for a period not over), or never.",
         ),
@@ -154,7 +154,7 @@ APP = AppContract(
             key="care_children_in_difficulty",
             label=_("Children in difficulty"),
             unit=CHILDREN,
-            compute=children_in_difficulty,
+            measure=CHILDREN_IN_DIFFICULTY,
             doc="Children recorded in a difficulty category at some time in the period "
             "(a child in two categories counted once).",
         ),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from functools import cache
@@ -30,7 +30,7 @@ from django.utils.translation import pgettext_lazy
 from weibao.kit.pickers import Picker
 
 if TYPE_CHECKING:
-    from django.db.models import Aggregate, QuerySet
+    from django.db.models import Aggregate, Q, QuerySet
     from rest_framework.routers import BaseRouter
 
     from weibao.accounts.models import Division, User
@@ -148,34 +148,105 @@ def percent(part: int, whole: int) -> Decimal:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def as_figure(value: Any) -> Figure:
+    """An aggregate's result as a figure: a whole number as an int (0 for none), else a Decimal
+    (so that a sum of hours reads the same on every database: 127, not 127.0)."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value.normalize()
+    if isinstance(value, float):
+        return as_figure(Decimal(str(value)))
+    return int(value)
+
+
+Where = str | tuple[str, ...]
+
+
+def midnight(day: date) -> datetime:
+    """The local midnight that starts `day`: `stamp__lt=midnight(day)` is `stamp__date__lt=day`
+    compared as stored (no per-row conversion, an index can serve it)."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _paths(where: Where) -> tuple[str, ...]:
+    return (where,) if isinstance(where, str) else where
+
+
+def within(where: Where, division: Division | None) -> Q:
+    """The rows placed under `division` (by its code's prefix; every row for None). `where` is
+    the path to the row's Division foreign key, or several paths, the first one set placing the
+    row (a person by residence, else by school); "" when the rows are divisions themselves."""
+    from django.db.models import Q
+
+    if division is None:
+        return Q()
+    found = Q()
+    unset: dict[str, bool] = {}
+    for path in _paths(where):
+        found |= Q(**unset, **{_code(path) + "__startswith": division.prefix})
+        unset[f"{path}__isnull"] = True
+    return found
+
+
+def _code(path: str) -> str:
+    return f"{path}__code" if path else "code"  # "": the rows are divisions themselves
+
+
+def placement(where: Where) -> Any:
+    """The expression of a row's division code (the first of `where`'s paths that is set)."""
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    paths = [F(_code(path)) for path in _paths(where)]
+    return paths[0] if len(paths) == 1 else Coalesce(*paths)
+
+
+def last_day(period: Period) -> date:
+    """The period's last day."""
+    return period.end - timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Measure:
-    """A figure counted from one table, declared rather than coded, so that the statistics app
-    counts every township, every period and every category in one grouped query, and can list
-    the rows behind a figure.
+    """A figure counted from one table by a date in the period, declared rather than coded, so
+    that the statistics app counts every township, every period and every category in one
+    grouped query, and can list the rows behind a figure.
 
     The rows are those of `rows()` whose date `on` (a DateField or DateTimeField path, local
-    time) lies in the period and whose division `where` (a path to a Division foreign key)
-    lies under the division. `value` is the aggregate (None: the number of rows; or e.g.
-    `Sum("children_reached")`, `Count("person", distinct=True)`). `additive` says whether a
-    longer period's figure is the sum of its months' (False for distinct counts: a child in
-    two months is one child in the year). `breakdown` is an optional path to a choices field
-    by which the figure can be split (an offence group, a drowning's circumstance)."""
+    time) lies in the period and whose division `where` (a path to a Division foreign key, or
+    several: see `within`) lies under the division. `value` is the aggregate (None: the number
+    of rows; or e.g. `Sum("children_reached")`, `Count("person", distinct=True)`). `additive`
+    says whether a longer period's figure is the sum of its months' (False for distinct counts:
+    a child in two months is one child in the year). `breakdown` is an optional path to a
+    choices field by which the figure can be split (an offence group, a drowning's
+    circumstance). `school`, the path to the rows' school (schools.School), gives the figure a
+    school level: each school's count."""
 
     rows: Callable[[], QuerySet[Any]]
     on: str
-    where: str
+    where: Where
     value: Callable[[], Aggregate] | None = None
     additive: bool = True
     breakdown: str = ""
+    depends: tuple[str, ...] = ()  # other models ("app.Model") whose change changes it
+    school: str = ""  # the path to the rows' school (schools.School), for the school level
+
+    def when(self, period: Period) -> Q:
+        """The rows' condition for `period`: the date in it."""
+        from django.db.models import Q
+
+        start: date | datetime = period.start
+        end: date | datetime = period.end
+        if self.on_datetime:  # from the first day's local midnight: compared as stored
+            start, end = midnight(period.start), midnight(period.end)
+        return Q(**{f"{self.on}__gte": start, f"{self.on}__lt": end})
 
     def filtered(self, *, division: Division | None, period: Period) -> QuerySet[Any]:
         """The rows this measure counts in `period` within `division`."""
-        on = f"{self.on}__date" if self.on_datetime else self.on
-        rows = self.rows().filter(**{f"{on}__gte": period.start, f"{on}__lt": period.end})
-        if division is not None:
-            rows = rows.filter(**{f"{self.where}__code__startswith": division.prefix})
-        return rows
+        return self.rows().filter(self.when(period), within(self.where, division))
 
     @property
     def on_datetime(self) -> bool:
@@ -187,22 +258,79 @@ class Measure:
             model = model._meta.get_field(name).related_model
         return isinstance(model._meta.get_field(last), DateTimeField)
 
-    def count(self, *, division: Division | None, period: Period) -> int:
+    def aggregate(self) -> Aggregate:
         from django.db.models import Count as CountRows
 
-        aggregate = self.value() if self.value else CountRows("pk")
-        found = self.filtered(division=division, period=period).aggregate(figure=aggregate)
-        return int(found["figure"] or 0)
+        return self.value() if self.value else CountRows("pk")
+
+    def count(self, *, division: Division | None, period: Period) -> Figure:
+        found = self.filtered(division=division, period=period).aggregate(figure=self.aggregate())
+        return as_figure(found["figure"])
+
+
+@dataclass(frozen=True)
+class Stock:
+    """A figure counted from one table by a condition on the whole period rather than a date in
+    it: what stands on the period's last day (schools open, children on the register), or the
+    rows with something in the period (children visited at least once). Declared, so that the
+    statistics app counts every township and every period asked in one grouped query (one
+    conditional aggregate per period).
+
+    The rows are those of `rows()` meeting `when(period)` (a Q, which may hold subqueries),
+    placed by `where` as for a Measure; `value` is the aggregate (None: the number of rows).
+    `depends` names the other models ("app.Model") that `when` reads, so that their change
+    marks the figure stale. A stock is never the sum of its months."""
+
+    rows: Callable[[], QuerySet[Any]]
+    where: Where
+    when: Callable[[Period], Q]
+    value: Callable[[], Aggregate] | None = None
+    breakdown: str = ""
+    depends: tuple[str, ...] = ()
+    school: str = ""  # as a Measure's ("pk" for the schools themselves)
+    on = ""  # no date of its own
+    additive = False
+
+    def filtered(self, *, division: Division | None, period: Period) -> QuerySet[Any]:
+        """The rows this stock counts in `period` within `division`."""
+        return self.rows().filter(self.when(period), within(self.where, division))
+
+    def aggregate(self) -> Aggregate:
+        from django.db.models import Count as CountRows
+
+        return self.value() if self.value else CountRows("pk")
+
+    def count(self, *, division: Division | None, period: Period) -> Figure:
+        found = self.filtered(division=division, period=period).aggregate(figure=self.aggregate())
+        return as_figure(found["figure"])
+
+
+Counted = Measure | Stock
+
+
+@dataclass(frozen=True)
+class Share:
+    """Per cent `part` of `whole` (0 when the whole is 0), each a Measure or a Stock over the
+    same division and period: the statistics app counts both in grouped queries and keeps the
+    two counts beside the share."""
+
+    part: Counted
+    whole: Counted
+
+    def figure(self, *, division: Division | None, period: Period) -> Decimal:
+        part = self.part.count(division=division, period=period)
+        return percent(int(part), int(self.whole.count(division=division, period=period)))
 
 
 @dataclass(frozen=True)
 class Indicator:
     """One figure an app offers the statistics app (the read contract).
 
-    Either a `measure` (declared: the statistics app counts it for every township and period
-    at once) or `compute(division=..., period=...)`, which counts what happened in `period`,
-    within `division` (a township or village: by its code's prefix; None for the whole
-    county). Both read the records directly, not through any user's scope: statistics are
+    Declared, as a `measure` (a Measure or a Stock: the statistics app counts it for every
+    township and period at once) or a `share` of two; or, where neither can say it,
+    `compute(division=..., period=...)`, which counts what happened in `period` within
+    `division` (a township or village: by its code's prefix; None for the whole county), cell
+    by cell. All read the records directly, not through any user's scope: statistics are
     aggregates, and whoever may see them is decided by the statistics app. `doc` says exactly
     what is counted.
     """
@@ -212,15 +340,21 @@ class Indicator:
     unit: str | Promise
     compute: Callable[..., Figure] | None = None
     doc: str = ""
-    measure: Measure | None = None
+    measure: Counted | None = None
+    share: Share | None = None
 
     def __post_init__(self) -> None:
-        if (self.compute is None) == (self.measure is None):
-            raise ValueError(f"indicator {self.key}: give exactly one of compute and measure")
+        given = [x for x in (self.compute, self.measure, self.share) if x is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"indicator {self.key}: give exactly one of compute, measure and share"
+            )
 
     def figure(self, *, division: Division | None, period: Period) -> Figure:
         if self.measure is not None:
             return self.measure.count(division=division, period=period)
+        if self.share is not None:
+            return self.share.figure(division=division, period=period)
         assert self.compute is not None
         return self.compute(division=division, period=period)
 

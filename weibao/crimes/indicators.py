@@ -9,12 +9,9 @@ cases by the day of the first prosecution decision on one of their minor suspect
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db.models import QuerySet
 
-from weibao.accounts.models import Division
-from weibao.core.contract import Measure, Period, percent
+from weibao.core.contract import Measure, Share
 from weibao.crimes.models import AgeBand, Case, Decision, OffenceGroup, Suspect, Victim
 
 
@@ -83,20 +80,7 @@ SEXUAL_ASSAULT_VICTIMS = Measure(
 )
 
 
-def gang_share(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of the cases prosecuted in the period that are gang crimes."""
-    whole = PROSECUTED_CASES.count(division=division, period=period)
-    part = PROSECUTED_GANG_CASES.count(division=division, period=period)
-    return percent(part, whole)
-
-
-def share_14_16(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of the minor suspects (by offence date) aged 14 or 15 at the offence."""
-    whole = MINOR_SUSPECTS.count(division=division, period=period)
-    return percent(SUSPECTS_14_16.count(division=division, period=period), whole)
-
-
-def share_under_14(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of the minor suspects (by offence date) under 14 at the offence."""
-    whole = MINOR_SUSPECTS.count(division=division, period=period)
-    return percent(SUSPECTS_UNDER_14.count(division=division, period=period), whole)
+# Shares of those counts (the statistics app keeps the two counts beside each share).
+GANG_SHARE = Share(part=PROSECUTED_GANG_CASES, whole=PROSECUTED_CASES)
+SHARE_14_16 = Share(part=SUSPECTS_14_16, whole=MINOR_SUSPECTS)
+SHARE_UNDER_14 = Share(part=SUSPECTS_UNDER_14, whole=MINOR_SUSPECTS)

@@ -55,14 +55,14 @@ INDICATORS = [
         key="share_14_16",
         label=_("Share of minor suspects aged 14 to 16"),
         unit=PER_CENT,
-        compute=i.share_14_16,
+        share=i.SHARE_14_16,
         doc="Per cent of the minor suspects (by offence date) aged 14 or 15 at the offence.",
     ),
     Indicator(
         key="share_under_14",
         label=_("Share of minor suspects under 14"),
         unit=PER_CENT,
-        compute=i.share_under_14,
+        share=i.SHARE_UNDER_14,
         doc="Per cent of the minor suspects (by offence date) under 14 at the offence.",
     ),
     Indicator(
@@ -85,7 +85,7 @@ INDICATORS = [
         key="gang_share",
         label=_("Gang share of prosecuted cases"),
         unit=PER_CENT,
-        compute=i.gang_share,
+        share=i.GANG_SHARE,
         doc="prosecuted_gang_cases as a per cent of prosecuted_cases.",
     ),
     Indicator(

@@ -1,22 +1,19 @@
 """The figures drowning prevention offers the statistics app (weibao.core.contract.Indicator).
 
 Each counts records within one division (by the division code's prefix; None for the whole
-county), directly, not through any user's scope. Incidents, deaths and patrols are declared
-Measures counting those of the period; the shares stay functions: the equipment and custodian
-shares describe the registry as it stands (waters registered before the period's end), the
-coverages compare two counts.
+county), directly, not through any user's scope, and is declared: incidents, deaths and patrols
+are Measures counting those of the period; the equipment and custodian shares describe the
+registry as it stands (Stocks of the waters registered before the period's end); the coverages
+are Shares of two counts.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
-from django.db.models import Count, Exists, OuterRef, Q
-
-from weibao.accounts.models import Division
-from weibao.core.contract import Measure, Period, percent
+from weibao.core.contract import Measure, Period, Share, Stock, last_day, midnight
 from weibao.drowning.models import (
+    ASSIGNED_AGES,
     Assignment,
     Custodian,
     HazardousWater,
@@ -27,22 +24,9 @@ from weibao.drowning.models import (
     SignInspection,
     WaterQuerySet,
 )
-from weibao.drowning.services.assignments import to_be_assigned
-from weibao.people.models import Person
+from weibao.drowning.seasons import birth_range
+from weibao.people.models import Person, adult_birth_cutoff
 from weibao.schools.models import School
-
-
-def _within(division: Division | None, path: str) -> Q:
-    if division is None:
-        return Q()
-    return Q(**{f"{path}__code__startswith": division.prefix})
-
-
-def _share(part: int, whole: int) -> Decimal:
-    if not whole:
-        return Decimal(0)
-    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
 
 # Drowning incidents and near-drownings of minors in the period, by where they happened (the
 # water's village, or the place given), split by the circumstance (alone, with other minors,
@@ -63,76 +47,154 @@ DEATHS = Measure(
 )
 
 
-def _waters(division: Division | None, period: Period) -> WaterQuerySet:
-    return HazardousWater.objects.filter(
-        _within(division, "village"), created_at__date__lt=period.end
-    )
+def _registered(period: Period) -> Q:
+    """Waters registered before the period's end."""
+    return Q(created_at__lt=midnight(period.end))
 
 
-def high_risk_equipped_share(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of high-risk waters with all four ones (sign, pole, rope, ring) in place."""
-    high = _waters(division, period).filter(risk=HazardousWater.Risk.HIGH)
-    return _share(high.fully_equipped().count(), high.count())
+def _high_risk() -> WaterQuerySet:
+    return HazardousWater.objects.filter(risk=HazardousWater.Risk.HIGH)
 
 
-def custodian_share(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of waters deeper than 0.5 m with at least one custodian."""
-    deep = _waters(division, period).filter(deeper_than_half_metre=True)
+# High-risk waters registered before the period's end, and those of them whose four ones (sign,
+# pole, rope, ring) are all in place now.
+HIGH_RISK = Stock(rows=_high_risk, where="village", when=_registered)
+HIGH_RISK_EQUIPPED = Stock(
+    rows=lambda: _high_risk().fully_equipped(), where="village", when=_registered
+)
+
+# Per cent of high-risk waters with all four ones (sign, pole, rope, ring) in place.
+HIGH_RISK_EQUIPPED_SHARE = Share(part=HIGH_RISK_EQUIPPED, whole=HIGH_RISK)
+
+
+def _deep() -> QuerySet[HazardousWater]:
+    return HazardousWater.objects.filter(deeper_than_half_metre=True)
+
+
+def _deep_with_custodian() -> QuerySet[HazardousWater]:
     linked = Custodian.waters.through.objects.filter(hazardouswater=OuterRef("pk"))
-    return _share(deep.filter(Exists(linked)).count(), deep.count())
+    return _deep().filter(Exists(linked))
+
+
+# Waters deeper than 0.5 m registered before the period's end, and those of them with at least
+# one custodian (now).
+DEEP = Stock(rows=_deep, where="village", when=_registered)
+DEEP_WITH_CUSTODIAN = Stock(
+    rows=_deep_with_custodian,
+    where="village",
+    when=_registered,
+    depends=("drowning.Custodian", "drowning.Custodian_waters"),
+)
+
+# Per cent of waters deeper than 0.5 m with at least one custodian.
+CUSTODIAN_SHARE = Share(part=DEEP_WITH_CUSTODIAN, whole=DEEP)
 
 
 # Patrols of hazardous waters in the period, by the water's village.
 PATROLS = Measure(rows=lambda: Patrol.objects.all(), on="patrolled_at", where="water__village")
 
 
-def letter_receipt_coverage(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of the pupils of the division's schools whose receipt came back, over the
-    letters issued in the period (a school with two letters counts its pupils twice)."""
-    letters = ParentLetter.objects.filter(
-        _within(division, "school__organisation__division"),
-        issued_on__gte=period.start,
-        issued_on__lt=period.end,
-    )
-    per_school = dict(
-        letters.values("school__organisation_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("school__organisation_id", "n")
-    )
+LETTER_WHERE = "school__organisation__division"
+
+
+def _pupils_of_school() -> Subquery:
+    """The number of pupils in the register now of a letter's school."""
     pupils = (
-        Person.objects.filter(school_id__in=per_school)
+        Person.objects.filter(school_id=OuterRef("school__organisation_id"))
+        .order_by()
         .values("school_id")
         .annotate(n=Count("pk"))
-        .order_by()
+        .values("n")
     )
-    expected = sum(row["n"] * per_school[row["school_id"]] for row in pupils)
-    returned = LetterReceipt.objects.filter(letter__in=letters).count()
-    return percent(returned, expected)
+    return Subquery(pupils)
 
 
-def assignment_coverage(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of the children to be assigned (aged 3-15, or left behind) on the period's
-    last day, living in the division, with an assignment for the period's years."""
-    last = period.end - timedelta(days=1)
-    children = to_be_assigned(
-        Person.objects.filter(_within(division, "division"), created_at__date__lt=period.end),
-        last,
+# Receipts returned of the letters to parents issued in the period, by the letter's school.
+LETTER_RECEIPTS = Measure(
+    rows=lambda: LetterReceipt.objects.all(),
+    on="letter__issued_on",
+    where=f"letter__{LETTER_WHERE}",
+)
+
+# The receipts expected of the letters issued in the period: for each letter, the pupils of its
+# school in the register now (a school with two letters counts its pupils twice).
+LETTER_RECEIPTS_EXPECTED = Measure(
+    rows=lambda: ParentLetter.objects.all(),
+    on="issued_on",
+    where=LETTER_WHERE,
+    value=lambda: Sum(_pupils_of_school()),
+    depends=("people.Person",),
+)
+
+# Per cent of the pupils of the division's schools whose receipt came back, over the letters
+# issued in the period (a school with two letters counts its pupils twice).
+LETTER_RECEIPT_COVERAGE = Share(part=LETTER_RECEIPTS, whole=LETTER_RECEIPTS_EXPECTED)
+
+
+def _to_be_assigned(period: Period) -> Q:
+    """People registered before the period's end who are to be assigned on its last day: minors
+    aged 3-15, or left behind (as weibao.drowning.services.assignments.to_be_assigned)."""
+    last = last_day(period)
+    earliest, latest = birth_range(last, ASSIGNED_AGES)
+    return Q(
+        Q(birth_date__gte=earliest, birth_date__lte=latest) | Q(left_behind__is_active=True),
+        created_at__lt=midnight(period.end),
+        birth_date__gte=adult_birth_cutoff(last),
     )
+
+
+def _assigned(period: Period) -> Q:
+    """Those of them with an assignment for a season of the period's years made before its end."""
     assigned = Assignment.objects.filter(
         child=OuterRef("pk"),
         year__gte=period.start.year,
-        year__lte=last.year,
+        year__lte=last_day(period).year,
         assigned_on__lt=period.end,
     )
-    return percent(children.filter(Exists(assigned)).count(), children.count())
+    return _to_be_assigned(period) & Q(Exists(assigned))
 
 
-def sign_inspection_coverage(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of the division's open schools that reported a summer sign inspection dated in
-    the period."""
-    schools = School.objects.open().filter(_within(division, "organisation__division"))
+# Children living in the division to be assigned on the period's last day (aged 3-15, or left
+# behind), and those of them with an assignment for the period's years.
+TO_BE_ASSIGNED = Stock(
+    rows=lambda: Person.objects.all(),
+    where="division",
+    when=_to_be_assigned,
+    depends=("people.LeftBehindStatus",),
+)
+ASSIGNED = Stock(
+    rows=lambda: Person.objects.all(),
+    where="division",
+    when=_assigned,
+    depends=("people.LeftBehindStatus", "drowning.Assignment"),
+)
+
+# Per cent of the children to be assigned (aged 3-15, or left behind) on the period's last day,
+# living in the division, with an assignment for the period's years.
+ASSIGNMENT_COVERAGE = Share(part=ASSIGNED, whole=TO_BE_ASSIGNED)
+
+
+def _inspected_signs(period: Period) -> Q:
     done = SignInspection.objects.submitted().filter(
         school=OuterRef("pk"), inspected_on__gte=period.start, inspected_on__lt=period.end
     )
-    return percent(schools.filter(Exists(done)).count(), schools.count())
+    return Q(Exists(done))
+
+
+SCHOOL_WHERE = "organisation__division"
+
+# The open schools (now) of the division, and those of them that reported a summer sign
+# inspection dated in the period.
+OPEN_SCHOOLS = Stock(
+    rows=lambda: School.objects.open(), where=SCHOOL_WHERE, when=lambda _period: Q()
+)
+SIGNS_INSPECTED = Stock(
+    rows=lambda: School.objects.open(),
+    where=SCHOOL_WHERE,
+    when=_inspected_signs,
+    depends=("drowning.SignInspection",),
+)
+
+# Per cent of the division's open schools that reported a summer sign inspection dated in the
+# period.
+SIGN_INSPECTION_COVERAGE = Share(part=SIGNS_INSPECTED, whole=OPEN_SCHOOLS)

@@ -19,14 +19,14 @@ from weibao.core.contract import (
 )
 from weibao.core.pickers import USER_PICKER
 from weibao.drowning.indicators import (
+    ASSIGNMENT_COVERAGE,
+    CUSTODIAN_SHARE,
     DEATHS,
+    HIGH_RISK_EQUIPPED_SHARE,
     INCIDENTS,
+    LETTER_RECEIPT_COVERAGE,
     PATROLS,
-    assignment_coverage,
-    custodian_share,
-    high_risk_equipped_share,
-    letter_receipt_coverage,
-    sign_inspection_coverage,
+    SIGN_INSPECTION_COVERAGE,
 )
 from weibao.drowning.models import Assignment, HazardousWater, Incident
 from weibao.drowning.services.assignments import assignable_users
@@ -144,7 +144,7 @@ APP = AppContract(
             key="high_risk_equipped_share",
             label=_("High-risk waters with all four ones"),
             unit=PER_CENT,
-            compute=high_risk_equipped_share,
+            share=HIGH_RISK_EQUIPPED_SHARE,
             doc="Per cent of high-risk waters registered before the period's end whose warning "
             "sign, rescue pole, rope and life ring are all in place now.",
         ),
@@ -152,7 +152,7 @@ APP = AppContract(
             key="custodian_share",
             label=_("Deep waters with a custodian"),
             unit=PER_CENT,
-            compute=custodian_share,
+            share=CUSTODIAN_SHARE,
             doc="Per cent of waters deeper than 0.5 m registered before the period's end with at "
             "least one custodian.",
         ),
@@ -167,7 +167,7 @@ APP = AppContract(
             key="letter_receipt_coverage",
             label=_("Letters to parents with a receipt"),
             unit=PER_CENT,
-            compute=letter_receipt_coverage,
+            share=LETTER_RECEIPT_COVERAGE,
             doc="Per cent of the pupils (in the register now) of schools in the division whose "
             "parents returned the receipt of each letter to parents issued in the period.",
         ),
@@ -175,7 +175,7 @@ APP = AppContract(
             key="assignment_coverage",
             label=_("Children with a named official"),
             unit=PER_CENT,
-            compute=assignment_coverage,
+            share=ASSIGNMENT_COVERAGE,
             doc="Per cent of the children living in the division who are to be assigned on the "
             "period's last day (aged 3 to 15, or left behind) with an assignment for a season "
             "of the period's years made before its end.",
@@ -184,7 +184,7 @@ APP = AppContract(
             key="sign_inspection_coverage",
             label=_("Schools that inspected the warning signs in summer"),
             unit=PER_CENT,
-            compute=sign_inspection_coverage,
+            share=SIGN_INSPECTION_COVERAGE,
             doc="Per cent of the open schools in the division that reported a summer inspection "
             "of the warning signs and rescue equipment in their catchment, dated in the period.",
         ),

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from weibao.accounts.models import Organisation
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.core.pickers import UNIT_PICKER
-from weibao.education.indicators import SCHOOLS_REACHED, sessions_held
+from weibao.education.indicators import SCHOOLS_REACHED, SESSIONS_HELD
 from weibao.education.models import Session
 from weibao.education.waiting import waiting
 from weibao.schools.models import School
@@ -90,7 +90,7 @@ APP = AppContract(
             key="sessions_held",
             label=_("Law-education sessions held"),
             unit=pgettext_lazy("indicator unit", "sessions"),
-            compute=sessions_held,
+            measure=SESSIONS_HELD,
             doc="Law-education sessions recorded as held, dated in the period, at a school or "
             "in a village or community of the division.",
         ),

@@ -2,44 +2,41 @@
 
 Each counts records within one division (by the division code's prefix; None for the whole
 county), directly, not through any user's scope. Activities, the children and parents they
-reached and the guidance completed are declared Measures; the sites (a state at the period's
-end), the villages' coverage (a share) and the volunteer hours (a sum of hours with decimals,
-which a Measure's whole-number count would round) stay functions."""
+reached, the volunteers' hours and the guidance completed are declared Measures, the open sites
+a Stock (a state at the period's end), the villages' coverage a Share of two Stocks of
+villages (rows that are divisions themselves)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from weibao.accounts.models import Division
-from weibao.core.contract import Measure, Period, percent
+from weibao.core.contract import Measure, Period, Share, Stock, midnight
 from weibao.family.models import Activity, Guidance, Helper, Site
 
 
-def _within(division: Division | None, path: str) -> Q:
-    if division is None:
-        return Q()
-    field = f"{path}__code__startswith" if path else "code__startswith"
-    return Q(**{field: division.prefix})
+def _registered(period: Period) -> Q:
+    return Q(created_at__lt=midnight(period.end))
 
 
-def sites(*, division: Division | None, period: Period) -> int:
-    """Open sites registered before the period's end."""
-    return (
-        Site.objects.open()
-        .filter(_within(division, "village"), created_at__date__lt=period.end)
-        .count()
-    )
+# Open sites (now) registered before the period's end, in the division's villages.
+SITES = Stock(rows=lambda: Site.objects.open(), where="village", when=_registered)
 
 
-def villages_with_site(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of villages and communities with an open site."""
-    villages = Division.objects.filter(_within(division, ""), level=Division.Level.VILLAGE)
-    with_site = villages.filter(
-        pk__in=Site.objects.open().filter(created_at__date__lt=period.end).values("village")
-    ).count()
-    return percent(with_site, villages.count())
+def _villages() -> QuerySet[Division]:
+    return Division.objects.filter(level=Division.Level.VILLAGE)
+
+
+def _with_site(period: Period) -> Q:
+    return Q(pk__in=Site.objects.open().filter(_registered(period)).values("village"))
+
+
+# Per cent of the division's villages and communities with an open site registered before the
+# period's end.
+VILLAGES_WITH_SITE = Share(
+    part=Stock(rows=_villages, where="", when=_with_site, depends=("family.Site",)),
+    whole=Stock(rows=_villages, where="", when=lambda _period: Q()),
+)
 
 
 # Activities held in the period in the division's villages, split by the kind of activity.
@@ -66,14 +63,14 @@ PARENTS_REACHED = Measure(
 )
 
 
-def volunteer_hours(*, division: Division | None, period: Period) -> Decimal:
-    """Hours of lecturers and volunteers at activities held in the period (each helper the
-    activity's hours)."""
-    q = Q(activity__held_on__gte=period.start, activity__held_on__lt=period.end)
-    if division is not None:
-        q &= Q(activity__village__code__startswith=division.prefix)
-    total = Helper.objects.filter(q).aggregate(n=Sum("activity__hours"))["n"]
-    return Decimal(total or 0)
+# Hours of lecturers and volunteers at activities held in the period (for each helper, the
+# activity's hours).
+VOLUNTEER_HOURS = Measure(
+    rows=lambda: Helper.objects.all(),
+    on="activity__held_on",
+    where="activity__village",
+    value=lambda: Sum("activity__hours"),
+)
 
 
 # Guidance on orders to guardians finished and reported to the issuer in the period (in the

@@ -16,9 +16,9 @@ from weibao.family.indicators import (
     CHILDREN_REACHED,
     GUIDANCE_COMPLETED,
     PARENTS_REACHED,
-    sites,
-    villages_with_site,
-    volunteer_hours,
+    SITES,
+    VILLAGES_WITH_SITE,
+    VOLUNTEER_HOURS,
 )
 from weibao.family.models import Site, Team, Volunteer, VolunteerQuerySet
 from weibao.family.services import villages_without_site
@@ -149,14 +149,14 @@ APP = AppContract(
             key="family_sites",
             label=_("Family-education sites open"),
             unit=pgettext_lazy("indicator unit", "sites"),
-            compute=sites,
+            measure=SITES,
             doc="Open sites registered before the period's end, in the division.",
         ),
         Indicator(
             key="family_villages_with_site",
             label=_("Villages with a family-education site"),
             unit=PER_CENT,
-            compute=villages_with_site,
+            share=VILLAGES_WITH_SITE,
             doc="Per cent of the division's villages and communities with an open site "
             "registered before the period's end.",
         ),
@@ -186,7 +186,7 @@ APP = AppContract(
             key="family_volunteer_hours",
             label=_("Volunteer and lecturer hours"),
             unit=pgettext_lazy("indicator unit", "hours"),
-            compute=volunteer_hours,
+            measure=VOLUNTEER_HOURS,
             doc="For each lecturer or volunteer at an activity held in the period, the "
             "activity's hours.",
         ),

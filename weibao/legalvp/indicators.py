@@ -20,6 +20,7 @@ APPOINTMENTS_ISSUED = Measure(
     on="issued_on",
     where="school_links__school__organisation__division",
     value=lambda: Count("pk", distinct=True),
+    school="school_links__school",
     # Through a many-valued join: a row in two townships counts in each, once in the county,
     # so the county is not the sum of its townships: counted by a group of its own.
     additive=False,
@@ -31,4 +32,5 @@ LAW_CLASSES = Measure(
     rows=lambda: DutyRecord.objects.filter(kind=DutyRecord.Kind.LAW_EDUCATION),
     on="date",
     where="school__organisation__division",
+    school="school",
 )

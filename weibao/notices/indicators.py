@@ -1,43 +1,25 @@
 """The figures the notices app offers the statistics app (weibao.core.contract.Indicator).
 
-Notices sent in the period to schools of a division (None for the whole county), and how many
-of the schools asked for an answer gave one (a share: a function; the notices sent are a
-declared Measure). Read directly, not through any user's scope.
+Notices sent in the period to schools of a division (within the whole county for None), and how
+many of the schools asked for an answer gave one: declared, a Measure and a Share of two. Read
+directly, not through any user's scope.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from django.db.models import Aggregate, CharField, Count, Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Concat
 
-from django.db.models import Count, Exists, OuterRef, Q
-
-from weibao.accounts.models import Division
-from weibao.core.contract import Measure, Period, percent
+from weibao.core.contract import Measure, Share
 from weibao.notices.models import Notice, NoticeRecipient
 
-
-def _sent_in(period: Period, path: str = "") -> Q:
-    return Q(
-        **{
-            f"{path}status__in": [Notice.Status.SENT, Notice.Status.WITHDRAWN],
-            f"{path}sent_at__date__gte": period.start,
-            f"{path}sent_at__date__lt": period.end,
-        }
-    )
-
-
-def _schools_in(division: Division | None) -> Q:
-    if division is None:
-        return Q()
-    return Q(school__organisation__division__code__startswith=division.prefix)
-
+SENT = [Notice.Status.SENT, Notice.Status.WITHDRAWN]  # withdrawn ones were sent too
 
 # Notices sent in the period (withdrawn ones too: they were sent) that reached at least one
 # school of the division, each once however many of its schools it reached.
 NOTICES_SENT = Measure(
     rows=lambda: Notice.objects.filter(
-        Exists(NoticeRecipient.objects.filter(notice=OuterRef("pk"))),
-        status__in=[Notice.Status.SENT, Notice.Status.WITHDRAWN],
+        Exists(NoticeRecipient.objects.filter(notice=OuterRef("pk"))), status__in=SENT
     ),
     on="sent_at",
     where="recipients__school__organisation__division",
@@ -48,16 +30,41 @@ NOTICES_SENT = Measure(
 )
 
 
-def notice_reply_rate(*, division: Division | None, period: Period) -> Decimal:
-    """Of the schools sent a notice in the period that asked for an answer, the share (per cent,
-    one decimal) that answered. A school counts once per notice, however many liaisons it has."""
-    asked = (
-        NoticeRecipient.objects.filter(_sent_in(period, "notice__"), _schools_in(division))
+def _asked() -> QuerySet[NoticeRecipient]:
+    """The copies of sent notices that asked for an answer (withdrawn notices left out)."""
+    return (
+        NoticeRecipient.objects.filter(notice__status__in=SENT)
         .exclude(notice__requires=Notice.Requires.NONE)
         .exclude(notice__status=Notice.Status.WITHDRAWN)
     )
-    replied = asked.filter(replied_at__isnull=False)
-    return percent(
-        replied.values("notice_id", "school_id").distinct().count(),
-        asked.values("notice_id", "school_id").distinct().count(),
-    )
+
+
+def _pairs() -> Aggregate:
+    """The distinct (notice, school) pairs: a school counts once per notice, however many
+    liaisons it has."""
+    pair = Concat("notice_id", Value("-"), "school_id", output_field=CharField())
+    return Count(pair, distinct=True)
+
+
+# (notice, school) pairs sent in the period asking for an answer, placed by the school's unit.
+# A pair belongs to one notice, so to one month: the year's pairs are the sum of its months'.
+ASKED = Measure(
+    rows=_asked,
+    on="notice__sent_at",
+    where="school__organisation__division",
+    value=_pairs,
+    depends=("notices.Notice",),
+)
+
+# Of those pairs, the ones answered (by any of the school's liaisons).
+ANSWERED = Measure(
+    rows=lambda: _asked().filter(replied_at__isnull=False),
+    on="notice__sent_at",
+    where="school__organisation__division",
+    value=_pairs,
+    depends=("notices.Notice",),
+)
+
+# Of the schools sent a notice in the period that asked for an answer, the share (per cent, one
+# decimal) that answered.
+NOTICE_REPLY_RATE = Share(part=ANSWERED, whole=ASKED)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry
-from weibao.notices.indicators import NOTICES_SENT, notice_reply_rate
+from weibao.notices.indicators import NOTICE_REPLY_RATE, NOTICES_SENT
 from weibao.notices.waiting import waiting
 
 APP = AppContract(
@@ -34,7 +34,7 @@ APP = AppContract(
             key="notice_reply_rate",
             label=_("Schools that answered a notice"),
             unit="%",
-            compute=notice_reply_rate,
+            share=NOTICE_REPLY_RATE,
             doc="Of (notice, school) pairs sent in the period asking for an answer, the share "
             "answered; withdrawn notices left out.",
         ),

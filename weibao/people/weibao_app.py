@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Protected, Tile
 from weibao.kit.pickers import Picker
-from weibao.people.indicators import left_behind_children, minors_registered
+from weibao.people.indicators import LEFT_BEHIND_CHILDREN, MINORS_REGISTERED
 from weibao.people.models import Person, PersonQuerySet
 from weibao.people.services import person_search
 
@@ -83,7 +83,7 @@ APP = AppContract(
             key="minors_registered",
             label=_("Minors in the register"),
             unit=pgettext_lazy("indicator unit", "people"),
-            compute=minors_registered,
+            measure=MINORS_REGISTERED,
             doc="People under 18 on the period's last day, in the register by then, placed by "
             "residence (or school where no residence is recorded): the per-minor denominator.",
         ),
@@ -91,7 +91,7 @@ APP = AppContract(
             key="left_behind_children",
             label=_("Left-behind children"),
             unit=pgettext_lazy("indicator unit", "people"),
-            compute=left_behind_children,
+            measure=LEFT_BEHIND_CHILDREN,
             doc="Minors whose left-behind status is active now (the status has no history).",
         ),
     ],

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from weibao.core.contract import AppContract, Group, Indicator, MenuEntry, Tile
 from weibao.kit.pickers import Picker
-from weibao.schools.indicators import schools, schools_with_liaison
+from weibao.schools.indicators import SCHOOLS, SCHOOLS_WITH_LIAISON
 from weibao.schools.models import School, SchoolQuerySet
 from weibao.schools.waiting import waiting
 
@@ -72,14 +72,14 @@ APP = AppContract(
             key="schools",
             label=_("Schools"),
             unit=pgettext_lazy("indicator unit", "schools"),
-            compute=schools,
+            measure=SCHOOLS,
             doc="Schools of the division not closed by the period's last day.",
         ),
         Indicator(
             key="schools_with_liaison",
             label=_("Schools with a campus liaison"),
             unit=pgettext_lazy("indicator unit", "schools"),
-            compute=schools_with_liaison,
+            measure=SCHOOLS_WITH_LIAISON,
             doc="Open schools with a main liaison in post on the period's last day.",
         ),
     ],

@@ -16,6 +16,7 @@ PEOPLE_CHECKED = Measure(
     rows=lambda: CheckItem.objects.filter(batch__status=CheckBatch.Status.DONE),
     on="batch__completed_at",
     where="batch__unit__division",
+    school="batch__unit__school_record",
 )
 
 # Of those, the people found barred from work with children (by the register, the police's
@@ -26,4 +27,5 @@ BARRED_FOUND = Measure(
     ),
     on="batch__completed_at",
     where="batch__unit__division",
+    school="batch__unit__school_record",
 )

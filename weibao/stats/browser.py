@@ -8,7 +8,7 @@ Definitions are a few dozen, so the choice is a checkbox list grouped by app (no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from weibao.accounts.models import Division, User
 from weibao.core.contract import contracts
+from weibao.schools.models import School
 from weibao.stats import engine
 from weibao.stats.dashboard import Table, latest, plotted, series_option, shown
 from weibao.stats.definitions import definitions
@@ -34,6 +35,7 @@ MAX_KEYS = 12
 LEVELS = [
     ("county", pgettext_lazy("statistics level", "County")),
     ("township", pgettext_lazy("statistics level", "Townships")),
+    ("school", pgettext_lazy("statistics level", "Schools")),
 ]
 
 
@@ -118,6 +120,7 @@ class Row:
     division_code: str
     division: str
     cells: list[Any]  # one engine Cell (or None) per key
+    school_id: int | None = None  # a school's row (`division` is then the school's name)
 
     @property
     def computed_at(self) -> datetime | None:
@@ -132,6 +135,7 @@ class Result:
     level: str
     rows: list[Row]
     option: dict[str, Any]
+    not_by_school: list[str] = field(default_factory=list)  # labels, at the school level
 
 
 def browse(
@@ -143,7 +147,8 @@ def browse(
     spans = periods(kind, first, last)
     names = {d.code: d.name for d in Division.objects.filter(level__lte=Division.Level.TOWNSHIP)}
     townships = Division.objects.townships().count() if level == "township" else 0
-    if len(keys) * len(spans) * (townships + 1) > MAX_CELLS:
+    schools = School.objects.count() if level == "school" else 0
+    if len(keys) * len(spans) * (townships + schools + 1) > MAX_CELLS:
         raise ValidationError(
             _(
                 "That is too many figures for one page: choose fewer indicators or years, or a "
@@ -163,6 +168,8 @@ def browse(
         for p in spans
         for code in codes
     ]
+    if level == "school":  # the county's row, then each school's that can be split by school
+        rows = _with_schools(rows, engine.school_cells(keys, spans, viewer=viewer), keys)
     labels = [str(known[k].label) for k in keys]
     rated = [known[k].is_rate for k in keys]
     if level == "county":
@@ -175,12 +182,36 @@ def browse(
             for r in rows
             if final is not None
             and r.period.key == final.key
+            and (r.school_id is not None if level == "school" else True)
             and r.division_code not in county_codes
         ]
         x = [r.division for r in chosen]
         series = [(labels[i], [plotted(r.cells[i]) for r in chosen]) for i in range(len(keys))]
     option = series_option([str(v) for v in x], series, kind="line" if level == "county" else "bar")
-    return Result(keys, labels, rated, level, rows, option)
+    not_by_school = []
+    if level == "school":
+        not_by_school = [
+            labels[i] for i, k in enumerate(keys) if not engine.school_level_for(known[k], viewer)
+        ]
+    return Result(keys, labels, rated, level, rows, option, not_by_school)
+
+
+def _with_schools(county: list[Row], cells: list[Any], keys: Sequence[str]) -> list[Row]:
+    """The county's rows, each period followed by its schools' rows."""
+    grid = {(c.key, c.period.key, c.school_id): c for c in cells}
+    order = list(dict.fromkeys((c.school_id, c.division_code) for c in cells))
+    names = dict(
+        School.objects.filter(pk__in=[pk for pk, _code in order]).values_list(
+            "pk", "organisation__name"
+        )
+    )
+    rows = []
+    for row in county:
+        rows.append(row)
+        for pk, code in order:
+            found = [grid.get((k, row.period.key, pk)) for k in keys]
+            rows.append(Row(row.period, code, names.get(pk, ""), found, school_id=pk))
+    return rows
 
 
 def table(result: Result) -> Table:
@@ -217,8 +248,11 @@ def trace_links(result: Result, viewer: User) -> list[list[tuple[str, str]]]:
         (i, key) for i, key in enumerate(result.keys) if known[key].indicator.measure is not None
     ]
     county = engine.area().county.code
-    links = []
+    links: list[list[tuple[str, str]]] = []
     for row in result.rows:
+        if row.school_id is not None:  # a school's figure is counted, not traced, here
+            links.append([])
+            continue
         query = "" if row.division_code == county else f"?division={row.division_code}"
         links.append(
             [

@@ -64,7 +64,7 @@ class Definition:
         return contract.indicators()[self.numerator]
 
     @property
-    def measure(self) -> contract.Measure | None:
+    def measure(self) -> contract.Counted | None:
         return self.indicator.measure
 
 

@@ -1,44 +1,55 @@
 """The statistics engine: every definition's figures for the county and its townships, for any
 period, read from the cache and computed where missing or stale; who sees which; the rows behind
-a figure.
+a figure; each school's figure where the records name their school.
 
-How a figure is computed:
-- A declared `Measure` is counted for ALL townships and the county in one grouped query per
-  batch of periods: additive measures by month (TruncMonth of the date, in the county's time)
-  and township (the first 9 digits of the division's code), longer whole-month periods (years,
-  halves, quarters, terms) summed from the months, the county as the sum of every group (rows
-  placed in the county itself or in no township still count for it); other periods (the year
-  to date) and non-additive measures (distinct counts) by one grouped query per period kind,
-  the period found by a conditional Case/When, with the county in a grouped query of its own.
-  A breakdown is the same query grouped by the breakdown field too.
-- An indicator with a `compute` function is computed cell by cell (the county and each
-  township, for each period asked); the nightly recompute does years and the year to date for
-  them, months only for measures.
+How a figure is computed, from the apps' declarations (weibao.core.contract):
+- A `Measure` (rows dated in the period) is counted for ALL townships and the county in one
+  grouped query per batch of periods: additive measures by month (TruncMonth of the date, in the
+  county's time) and township (the first 9 digits of the division's code), longer whole-month
+  periods (years, halves, quarters, terms) summed from the months, the county as the sum of
+  every group (rows placed in the county itself or in no township count for it); other periods
+  (the year to date) and non-additive measures (distinct counts) by one grouped query per
+  period kind, the period found by a conditional Case/When, with the county in a grouped query
+  of its own. A breakdown is the same query grouped by the breakdown field too.
+- A `Stock` (rows meeting a condition on the period: what stands on its last day) is counted in
+  one query grouped by township with one conditional aggregate per period, the county as the
+  sum of the groups (or by a query of its own for a distinct count or a many-valued placement).
+- A `Share` is its part and its whole, each counted so; the cell keeps both counts (numerator
+  and denominator) beside the per cent.
+- An indicator with a `compute` function (none is left among the apps; the contract still
+  allows one) is computed cell by cell (the county and each township, for each period asked).
 - A rate's denominator MINORS is the population entered for the division and year
   (`Population`), else the people register's count of minors living in the division on 1 July
   of that year; the cell says which (`denominator_source`).
+In one recompute each declaration is counted once for all the definitions made of it.
 
-Figures are cached (`FigureCache`) with the newest `Stale` mark of their sources: saving or
-deleting a row of a Measure's model marks its indicators stale when the transaction commits
-(tasks.py), and queues a debounced recompute; the nightly job `stats_recompute` recomputes
-everything cached. Every cell carries `computed_at`.
+Figures are cached (`FigureCache`) one row per definition, period and category, holding every
+division, with the newest `Stale` mark of their sources: saving or deleting a row a declaration
+reads marks its indicators stale when the transaction commits (tasks.py), and queues a
+debounced recompute; the nightly job `stats_recompute` recomputes everything cached. Every cell
+carries `computed_at`. Within `batch()` (a page: the views are `batched`) the divisions, the
+marks and each table are read once.
 
 Suppression (suppression.py) is applied for viewers who may not see small cells, on the whole
-table of townships (and months, and categories), never on what one viewer happens to ask for,
-so that every viewer sees the same pattern.
+table of townships (and every period of the years asked, and categories), never on what one
+viewer happens to ask for, so that every viewer sees the same pattern. The school level is
+counted from the records when asked, and given for counts of children to the lead agencies only.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Count, Max, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Value, When
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
@@ -57,6 +68,8 @@ if TYPE_CHECKING:
     from weibao.accounts.models import User
 
 Figure = contract.Figure
+P = ParamSpec("P")
+T = TypeVar("T")
 NONE_CATEGORY = "-"  # rows with no category, in a breakdown
 ALL = ""  # the category of a whole figure
 
@@ -72,6 +85,7 @@ class Cell:
     computed_at: datetime | None
     suppressed: bool = False
     denominator_source: str = ""  # Population.Source for MINORS, else ""
+    school_id: int | None = None  # a school's cell (division_code: the school's division)
 
 
 @dataclass(frozen=True)
@@ -107,13 +121,46 @@ class Area:
         return {t.code[:9]: t.code for t in self.townships}
 
 
+# One page's reads --------------------------------------------------------------------------
+
+_batch: ContextVar[dict[Any, Any] | None] = ContextVar("stats_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Within the block (one page), the county's divisions, the stale marks and each cached
+    table are read once, however many figures the page shows."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def batched(function: Callable[P, T]) -> Callable[P, T]:
+    """`function` (a page's view) run as one batch."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        with batch():
+            return function(*args, **kwargs)
+
+    return run
+
+
 def area() -> Area:
     """The county (the one county division) and its townships."""
+    memo = _batch.get()
+    if memo is not None and "area" in memo:
+        return memo["area"]
     county = Division.objects.filter(level=Division.Level.COUNTY).order_by("code").first()
     if county is None:
         raise LookupError("no county division")
     townships = Division.objects.townships().within(county).order_by("code")
-    return Area(county, tuple(townships))
+    found = Area(county, tuple(townships))
+    if memo is not None:
+        memo["area"] = found
+    return found
 
 
 # Raw figures --------------------------------------------------------------------------------
@@ -130,7 +177,7 @@ def _path_field(model: Any, path: str) -> Any:
     return model._meta.get_field(last)
 
 
-def category_labels(measure: contract.Measure) -> dict[str, str]:
+def category_labels(measure: contract.Counted) -> dict[str, str]:
     """The breakdown's categories: value -> label (and NONE_CATEGORY for rows with none)."""
     from django.utils.translation import gettext as _
 
@@ -144,93 +191,182 @@ def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+def _township(counted: contract.Counted) -> Substr:
+    """A row's township: the first 9 digits of its division's code."""
+    return Substr(contract.placement(counted.where), 1, 9)
+
+
+def _categories(counted: contract.Counted, by_category: bool) -> list[str]:
+    return [counted.breakdown] if by_category and counted.breakdown else []
+
+
+def _category(counted: contract.Counted, row: dict[str, Any], by_category: bool) -> str:
+    if not by_category or not counted.breakdown:
+        return ALL
+    value = row[counted.breakdown]
+    return NONE_CATEGORY if value in (None, "") else str(value)
+
+
+def _spanning(measure: contract.Measure, batch: Sequence[StatPeriod]) -> QuerySet[Any]:
+    span = contract.Period(min(p.start for p in batch), max(p.end for p in batch))
+    return measure.rows().filter(measure.when(span))
+
+
 def _measure_table(
     measure: contract.Measure, periods: Sequence[StatPeriod], where: Area, *, by_category: bool
 ) -> Table:
     """A measure's figures for the county and every township, for `periods`."""
     if not periods:
         return {}
-    on = f"{measure.on}__date" if measure.on_datetime else measure.on
-    aggregate = measure.value if measure.value else (lambda: Count("pk"))
-    township = Substr(f"{measure.where}__code", 1, 9)
+    township = _township(measure)
     table: Table = defaultdict(int)
-    cat_field = [measure.breakdown] if by_category else []
+    cat_field = _categories(measure, by_category)
 
-    def category(row: dict[str, Any]) -> str:
-        if not by_category:
-            return ALL
-        value = row[measure.breakdown]
-        return NONE_CATEGORY if value in (None, "") else str(value)
-
-    def spanning(batch: Sequence[StatPeriod]) -> QuerySet[Any]:
-        start = min(p.start for p in batch)
-        end = max(p.end for p in batch)
-        return measure.rows().filter(**{f"{on}__gte": start, f"{on}__lt": end})
+    def add(key: tuple[Any, str, str], figure: Figure | None, into: dict[Any, Figure]) -> None:
+        into[key] = into.get(key, 0) + contract.as_figure(figure)
 
     monthly = [p for p in periods if measure.additive and p.whole_months]
     others = [p for p in periods if p not in monthly]
     if monthly:
         months = sorted({m.start for p in monthly for m in p.months()})
         tz = timezone.get_current_timezone() if measure.on_datetime else None
+        base = _spanning(measure, [StatPeriod.month(m.year, m.month) for m in months]).annotate(
+            _month=TruncMonth(measure.on, tzinfo=tz)
+        )
         rows = (
-            spanning([StatPeriod.month(m.year, m.month) for m in months])
-            .annotate(_month=TruncMonth(measure.on, tzinfo=tz), _township=township)
+            base.annotate(_township=township)
             .values("_month", "_township", *cat_field)
-            .annotate(_figure=aggregate())
+            .annotate(_figure=measure.aggregate())
             .order_by()
         )
-        # The county by a group of its own: through a many-valued join a row placed in two
-        # townships counts in each, but once in the county.
-        county_rows = (
-            spanning([StatPeriod.month(m.year, m.month) for m in months])
-            .annotate(_month=TruncMonth(measure.on, tzinfo=tz))
-            .values("_month", *cat_field)
-            .annotate(_figure=aggregate())
-            .order_by()
-        )
-        by_month: dict[tuple[date, str, str], Figure] = defaultdict(int)
+        # The county is the sum of every group, those outside any township too (an additive
+        # measure is placed through no many-valued join: a row lies in one group).
+        by_month: dict[tuple[date, str, str], Figure] = {}
         for row in rows:
+            month, cat = _as_date(row["_month"]), _category(measure, row, by_category)
             town = where.township_of(row["_township"])
             if town is not None:
-                by_month[(_as_date(row["_month"]), town, category(row))] += row["_figure"] or 0
-        for row in county_rows:
-            by_month[(_as_date(row["_month"]), where.county.code, category(row))] += (
-                row["_figure"] or 0
-            )
+                add((month, town, cat), row["_figure"], by_month)
+            add((month, where.county.code, cat), row["_figure"], by_month)
+        periods_of: dict[date, list[str]] = defaultdict(list)
         for p in monthly:
-            starts = {m.start for m in p.months()}
-            for (month, code, cat), figure in by_month.items():
-                if month in starts:
-                    table[(p.key, code, cat)] += figure
+            for m in p.months():
+                periods_of[m.start].append(p.key)
+        for (month, code, cat), figure in by_month.items():
+            for pkey in periods_of.get(month, ()):
+                table[(pkey, code, cat)] += figure
     by_kind: dict[str, list[StatPeriod]] = defaultdict(list)
     for p in others:
         by_kind[p.kind].append(p)
     for batch in by_kind.values():
         which = Case(
-            *(
-                When(Q(**{f"{on}__gte": p.start, f"{on}__lt": p.end}), then=Value(p.key))
-                for p in batch
-            ),
+            *(When(measure.when(p.as_period), then=Value(p.key)) for p in batch),
             default=Value(""),
             output_field=CharField(),
         )
-        base = spanning(batch).annotate(_period=which)
+        base = _spanning(measure, batch).annotate(_period=which)
         grouped = (
             base.annotate(_township=township)
             .values("_period", "_township", *cat_field)
-            .annotate(_figure=aggregate())
+            .annotate(_figure=measure.aggregate())
             .order_by()
         )
         for row in grouped:
             town = where.township_of(row["_township"])
             if row["_period"] and town is not None:
-                table[(row["_period"], town, category(row))] += row["_figure"] or 0
+                cat = _category(measure, row, by_category)
+                add((row["_period"], town, cat), row["_figure"], table)
         # The county by a group of its own (a distinct count is not the sum of its townships').
-        for row in base.values("_period", *cat_field).annotate(_figure=aggregate()).order_by():
+        county = base.values("_period", *cat_field).annotate(_figure=measure.aggregate())
+        for row in county.order_by():
             if row["_period"]:
-                table[(row["_period"], where.county.code, category(row))] += row["_figure"] or 0
-    # Every cell asked for has a figure, zero when nothing was counted.
+                cat = _category(measure, row, by_category)
+                add((row["_period"], where.county.code, cat), row["_figure"], table)
     return dict(table)
+
+
+def _single_valued(model: Any, path: str) -> bool:
+    """Whether the path crosses no reverse foreign key and no many-to-many relation."""
+    for name in path.split("__") if path else []:
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return False
+        model = field.related_model
+    return True
+
+
+def _summable(stock: contract.Stock) -> bool:
+    """Whether the county's figure is the sum of every township group's: each row lies in one
+    group, and the aggregate is no distinct count (a child in two groups is one child)."""
+    paths = (stock.where,) if isinstance(stock.where, str) else stock.where
+    model = stock.rows().model
+    return not getattr(stock.aggregate(), "distinct", False) and all(
+        _single_valued(model, path) for path in paths
+    )
+
+
+def _stock_table(
+    stock: contract.Stock, periods: Sequence[StatPeriod], where: Area, *, by_category: bool
+) -> Table:
+    """A stock's figures for the county and every township, for `periods`: one query grouped
+    by township with one conditional aggregate per period, and one for the county."""
+    if not periods:
+        return {}
+    names = {f"_p{i}": p for i, p in enumerate(periods)}
+
+    def aggregates() -> dict[str, Any]:
+        found = {}
+        for name, p in names.items():
+            aggregate = stock.aggregate()
+            aggregate.filter = stock.when(p.as_period)
+            found[name] = aggregate
+        return found
+
+    cat_field = _categories(stock, by_category)
+    table: Table = {}
+    grouped = (
+        stock.rows()
+        .annotate(_township=_township(stock))
+        .values("_township", *cat_field)
+        .annotate(**aggregates())
+        .order_by()
+    )
+    for row in grouped:
+        town = where.township_of(row["_township"])
+        if town is None:
+            continue
+        cat = _category(stock, row, by_category)
+        for name, p in names.items():
+            key = (p.key, town, cat)
+            table[key] = table.get(key, 0) + contract.as_figure(row[name])
+    if _summable(stock):
+        county: list[dict[str, Any]] = list(grouped)  # every group, outside townships too
+    elif cat_field:
+        county = list(stock.rows().values(*cat_field).annotate(**aggregates()).order_by())
+    else:
+        county = [stock.rows().aggregate(**aggregates())]
+    for row in county:
+        cat = _category(stock, row, by_category)
+        for name, p in names.items():
+            key = (p.key, where.county.code, cat)
+            table[key] = table.get(key, 0) + contract.as_figure(row[name])
+    return table
+
+
+def _counted_table(
+    counted: contract.Counted, periods: Sequence[StatPeriod], where: Area, *, by_category: bool
+) -> Table:
+    """A Measure's or a Stock's figures, 0 in every cell asked for where nothing counted."""
+    if isinstance(counted, contract.Stock):
+        table = _stock_table(counted, periods, where, by_category=by_category)
+    else:
+        table = _measure_table(counted, periods, where, by_category=by_category)
+    cats = list(category_labels(counted)) if by_category and counted.breakdown else [ALL]
+    for p in periods:
+        for code in where.codes:
+            for cat in cats:
+                table.setdefault((p.key, code, cat), 0)
+    return table
 
 
 def _computed_table(
@@ -247,19 +383,48 @@ def _computed_table(
     return table
 
 
+Tables = dict[tuple[Any, tuple[str, ...], bool], Table]  # the tables already counted in one
+# recompute, by declaration, periods and breakdown: each is counted once for all definitions
+
+
+def _counted(
+    counted: contract.Counted,
+    periods: Sequence[StatPeriod],
+    where: Area,
+    by_category: bool,
+    memo: Tables | None,
+) -> Table:
+    if memo is None:
+        return _counted_table(counted, periods, where, by_category=by_category)
+    key = (counted, tuple(p.key for p in periods), by_category)
+    if key not in memo:
+        memo[key] = _counted_table(counted, periods, where, by_category=by_category)
+    return memo[key]
+
+
+def share_tables(
+    share: contract.Share, periods: Sequence[StatPeriod], where: Area, memo: Tables | None = None
+) -> tuple[Table, Table]:
+    """A share's parts and wholes, each for the county and every township."""
+    part = _counted(share.part, periods, where, False, memo)
+    return part, _counted(share.whole, periods, where, False, memo)
+
+
 def indicator_table(
-    key: str, periods: Sequence[StatPeriod], where: Area, *, by_category: bool = False
+    key: str,
+    periods: Sequence[StatPeriod],
+    where: Area,
+    *,
+    by_category: bool = False,
+    memo: Tables | None = None,
 ) -> Table:
     """An indicator's figures for the county and every township (0 where nothing counted)."""
     indicator = contract.indicators()[key]
     if indicator.measure is not None:
-        table = _measure_table(indicator.measure, periods, where, by_category=by_category)
-        cats = list(category_labels(indicator.measure)) if by_category else [ALL]
-        for p in periods:
-            for code in where.codes:
-                for cat in cats:
-                    table.setdefault((p.key, code, cat), 0)
-        return table
+        return _counted(indicator.measure, periods, where, by_category, memo)
+    if indicator.share is not None:
+        part, whole = share_tables(indicator.share, periods, where, memo)
+        return {k: contract.percent(int(n), int(whole[k])) for k, n in part.items()}
     return _computed_table(indicator, periods, where)
 
 
@@ -317,12 +482,22 @@ def rate(numerator: Figure | None, denominator: Figure | None, factor: int) -> D
 
 
 def _watermarks(keys: Iterable[str]) -> dict[str, int]:
-    rows = Stale.objects.filter(key__in=set(keys)).values("key").annotate(top=Max("pk"))
-    return {row["key"]: row["top"] for row in rows.order_by()}
+    memo = _batch.get()
+    if memo is None:
+        rows = Stale.objects.filter(key__in=set(keys)).values("key").annotate(top=Max("pk"))
+        return {row["key"]: row["top"] for row in rows.order_by()}
+    if "marks" not in memo:  # every source's newest mark, once (the nightly job keeps one each)
+        rows = Stale.objects.values("key").annotate(top=Max("pk")).order_by()
+        memo["marks"] = {row["key"]: row["top"] for row in rows}
+    return {k: memo["marks"][k] for k in keys if k in memo["marks"]}
 
 
 def _version(definition: defs.Definition, marks: dict[str, int]) -> int:
     return max((marks.get(k, 0) for k in definition.sources), default=0)
+
+
+def _decimal(value: Figure | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def compute(
@@ -331,67 +506,76 @@ def compute(
     *,
     where: Area | None = None,
     by_category: bool = False,
+    memo: Tables | None = None,
 ) -> list[FigureCache]:
-    """Compute a definition's figures for the county and every township and store them."""
+    """Compute a definition's figures for the county and every township and store them: one
+    cache row per period (and category), holding every division."""
     where = where or area()
+    memo = {} if memo is None else memo
     version = _version(definition, _watermarks(definition.sources))
-    numerators = indicator_table(definition.numerator, periods, where, by_category=by_category)
-    minors: dict[tuple[int, str], tuple[int | None, str]] = {}
+    share = definition.indicator.share if not definition.is_rate else None
     denominators: Table = {}
+    if share is not None:  # the part and the whole, and the share as the value
+        numerators, denominators = share_tables(share, periods, where, memo)
+    else:
+        numerators = indicator_table(
+            definition.numerator, periods, where, by_category=by_category, memo=memo
+        )
+    minors: dict[tuple[int, str], tuple[int | None, str]] = {}
     if definition.denominator == defs.MINORS:
         minors = minors_table({p.year_of for p in periods}, where)
     elif definition.denominator:
-        denominators = indicator_table(definition.denominator, periods, where)
+        denominators = indicator_table(definition.denominator, periods, where, memo=memo)
     now = timezone.now()
     by_key = {p.key: p for p in periods}
-    rows = []
+    figures: dict[tuple[str, str], dict[str, list[str | None]]] = defaultdict(dict)
     for (pkey, code, cat), numerator in numerators.items():
         source = ""
         denominator: Figure | None = None
+        value: Figure | None = numerator
         if definition.denominator == defs.MINORS:
             denominator, source = minors.get((by_key[pkey].year_of, code), (None, ""))
+            value = rate(numerator, denominator, definition.factor)
         elif definition.denominator:
             denominator = denominators.get((pkey, code, ALL))
-        value: Figure | None = (
-            rate(numerator, denominator, definition.factor) if definition.is_rate else numerator
+            value = rate(numerator, denominator, definition.factor)
+        elif share is not None:
+            denominator = denominators.get((pkey, code, ALL), 0)
+            value = contract.percent(int(numerator), int(denominator))
+        figures[(pkey, cat)][code] = [
+            _decimal(numerator),
+            _decimal(denominator),
+            _decimal(value),
+            source,
+        ]
+    rows = [
+        FigureCache(
+            key=definition.key,
+            period=pkey,
+            category=cat,
+            figures=table,
+            computed_at=now,
+            sources_version=version,
         )
-        rows.append(
-            FigureCache(
-                key=definition.key,
-                period=pkey,
-                division=code,
-                category=cat,
-                numerator=Decimal(numerator),
-                denominator=None if denominator is None else Decimal(denominator),
-                value=None if value is None else Decimal(value),
-                denominator_source=source,
-                computed_at=now,
-                sources_version=version,
-            )
-        )
+        for (pkey, cat), table in figures.items()
+    ]
     FigureCache.objects.bulk_create(
         rows,
-        batch_size=500,
+        batch_size=200,
         update_conflicts=True,
-        unique_fields=["key", "period", "division", "category"],
-        update_fields=[
-            "numerator",
-            "denominator",
-            "value",
-            "denominator_source",
-            "computed_at",
-            "sources_version",
-        ],
+        unique_fields=["key", "period", "category"],
+        update_fields=["figures", "computed_at", "sources_version"],
     )
     return rows
 
 
-def _figure(value: Decimal | None, *, whole: bool) -> Figure | None:
+def _figure(value: str | None, *, whole: bool) -> Figure | None:
     if value is None:
         return None
-    if whole and value == value.to_integral_value():
-        return int(value)
-    return value.normalize() if value == value.to_integral_value() else value
+    number = Decimal(value)
+    if whole and number == number.to_integral_value():
+        return int(number)
+    return number
 
 
 def _read(
@@ -402,6 +586,10 @@ def _read(
     where: Area,
 ) -> dict[tuple[str, str, str], Cell]:
     """Cached cells of one definition (all divisions), computing the missing or stale periods."""
+    memo = _batch.get()
+    asked = ("read", definition.key, tuple(p.key for p in periods), by_category)
+    if memo is not None and asked in memo:
+        return memo[asked]
     by_key = {p.key: p for p in periods}
     version = _version(definition, _watermarks(definition.sources))
     query = FigureCache.objects.filter(key=definition.key, period__in=list(by_key))
@@ -413,9 +601,9 @@ def _read(
 
     def current(pkey: str) -> bool:
         found = rows.get(pkey, [])
-        if any(r.sources_version < version for r in found):
-            return False
-        return codes <= {r.division for r in found}
+        return bool(found) and all(
+            r.sources_version >= version and codes <= set(r.figures) for r in found
+        )
 
     missing = [p for p in periods if not current(p.key)]
     if missing:
@@ -424,19 +612,23 @@ def _read(
         for row in compute(definition, missing, where=where, by_category=by_category):
             rows[row.period].append(row)
     share = defs._is_share(definition.indicator) and not definition.is_rate
+    compute_share = share and definition.indicator.share is None  # the share as its numerator
     cells = {}
     for pkey, found in rows.items():
         for row in found:
-            cells[(pkey, row.division, row.category)] = Cell(
-                key=definition.key,
-                period=by_key[pkey],
-                division_code=row.division,
-                numerator=_figure(row.numerator, whole=not share),
-                denominator=_figure(row.denominator, whole=True),
-                value=_figure(row.value, whole=not share and not definition.is_rate),
-                computed_at=row.computed_at,
-                denominator_source=row.denominator_source,
-            )
+            for code, (numerator, denominator, value, source) in row.figures.items():
+                cells[(pkey, code, row.category)] = Cell(
+                    key=definition.key,
+                    period=by_key[pkey],
+                    division_code=code,
+                    numerator=_figure(numerator, whole=not compute_share),
+                    denominator=_figure(denominator, whole=True),
+                    value=_figure(value, whole=not share and not definition.is_rate),
+                    computed_at=row.computed_at,
+                    denominator_source=source,
+                )
+    if memo is not None:
+        memo[asked] = cells
     return cells
 
 
@@ -449,39 +641,67 @@ def _hide(cell: Cell) -> Cell:
     return replace(cell, numerator=None, value=None, suppressed=True)
 
 
-def _pattern(cells: dict[CellKey, Cell], where: Area) -> set[CellKey]:
-    """The suppressed cells of a table of whole figures (category ALL).
+# The layers of a pattern, coarsest first: each is decided against the ones before it, fixed.
+_LAYERS = (
+    (Kind.YEAR, Kind.TO_DATE),
+    (Kind.HALF, Kind.QUARTER),
+    (Kind.MONTH,),
+    (Kind.TERM,),
+)
 
-    First the periods other than months: in each, the townships add up to the county, whose
-    figure is published. Then the months, against a fixed pattern of their years: in each
-    month the townships add up to the county's month, and each division's months add up to
-    its year."""
+
+def _sum_of(total: StatPeriod, part: StatPeriod) -> bool:
+    """Whether `part` is one of the periods `total` is the sum of (a half's quarters, a year's
+    halves, quarters and months, a term's months), for suppression's lines."""
+    if part == total or not (total.start <= part.start and part.end <= total.end):
+        return False
+    if total.kind == Kind.TERM:
+        return part.kind == Kind.MONTH
+    order: list[str] = [Kind.YEAR, Kind.HALF, Kind.QUARTER, Kind.MONTH]
+    return (
+        total.kind in order
+        and part.kind in order
+        and order.index(part.kind) > order.index(total.kind)
+    )
+
+
+def _pattern(cells: dict[CellKey, Cell], where: Area) -> set[CellKey]:
+    """The suppressed cells of a table of whole figures (category ALL), by layers: the years
+    and the years to date; then the halves and quarters against their years; then the months
+    against the years, halves and quarters; then the terms against their months. In each
+    layer the townships of a period add up to the county's, and each division's period adds up
+    from the periods it is made of, in its layer and in those already decided. The county's
+    figures are published totals except its months (never suppressed for being small)."""
     county = where.county.code
     towns = [t.code for t in where.townships]
     periods = {k[0]: c.period for k, c in cells.items()}
     values = {k: c.numerator for k, c in cells.items()}
-    coarse = {k: v for k, v in values.items() if periods[k[0]].kind != Kind.MONTH}
-    lines = [
-        Line([(pkey, t, ALL) for t in towns], (pkey, county, ALL))
-        for pkey, period in periods.items()
-        if period.kind != Kind.MONTH
-    ]
-    hidden = suppress(coarse, lines, exempt={k for k in coarse if k[1] == county})
-    months = [p for p in periods.values() if p.kind == Kind.MONTH]
-    if not months:
-        return hidden
-    fine = {k: v for k, v in values.items() if periods[k[0]].kind == Kind.MONTH}
-    lines = [Line([(m.key, t, ALL) for t in towns], (m.key, county, ALL)) for m in months]
-    fixed: dict[CellKey, bool] = {}
-    for year in {m.start.year for m in months}:
-        year_key = StatPeriod.year(year).key
-        month_keys = [StatPeriod.month(year, n).key for n in range(1, 13)]
-        for code in [county, *towns]:
-            total = (year_key, code, ALL)
-            fine[total] = values.get(total)
-            fixed[total] = total in hidden
-            lines.append(Line([(m, code, ALL) for m in month_keys], total))
-    return hidden | (suppress(fine, lines, fixed=fixed) - set(fixed))
+    decided: dict[CellKey, bool] = {}
+    for kinds in _LAYERS:
+        layer = {k: v for k, v in values.items() if periods[k[0]].kind in kinds}
+        if not layer:
+            continue
+        own = [pk for pk, period in periods.items() if period.kind in kinds]
+        lines = [Line([(pk, t, ALL) for t in towns], (pk, county, ALL)) for pk in own]
+        for total in periods.values():
+            parts_by_kind: dict[str, list[StatPeriod]] = defaultdict(list)
+            for period in periods.values():
+                if _sum_of(total, period):
+                    parts_by_kind[period.kind].append(period)
+            for kind, parts in parts_by_kind.items():
+                if total.kind not in kinds and kind not in kinds:
+                    continue  # decided in an earlier layer
+                if sum((q.end - q.start).days for q in parts) != (total.end - total.start).days:
+                    continue  # the parts do not make the whole period
+                lines += [
+                    Line([(q.key, code, ALL) for q in parts], (total.key, code, ALL))
+                    for code in [county, *towns]
+                ]
+        exempt = {k for k in layer if k[1] == county and periods[k[0]].kind != Kind.MONTH}
+        known = {**layer, **{k: values[k] for k in decided}}
+        hidden = suppress(known, lines, exempt=exempt, fixed=decided) - set(decided)
+        decided.update({k: k in hidden for k in layer})
+    return {k for k, is_hidden in decided.items() if is_hidden}
 
 
 def _category_pattern(
@@ -528,12 +748,20 @@ def _visible(viewer: User, code: str, where: Area) -> bool:
 
 
 def _expanded(periods: Sequence[StatPeriod]) -> list[StatPeriod]:
-    """The periods to compute so that months can be suppressed against their year: every month
-    of a year any asked month lies in."""
+    """The periods to compute so that every part of a year can be suppressed against the rest:
+    for any half, quarter, month or term asked, the year, halves, quarters and months of every
+    year it touches (a term's two years). Whatever a viewer asks, each cell's pattern is then
+    decided on the same table."""
     found = list(dict.fromkeys(periods))
-    years = {p.start.year for p in periods if p.kind == Kind.MONTH}
+    years: set[int] = set()
+    for p in periods:
+        if p.kind not in (Kind.YEAR, Kind.TO_DATE):
+            years |= {p.start.year, p.last_day.year}
     for year in sorted(years):
-        for extra in [StatPeriod.year(year), *StatPeriod.year(year).months()]:
+        whole = StatPeriod.year(year)
+        extras = [whole, *(StatPeriod.half(year, h) for h in (1, 2))]
+        extras += [StatPeriod.quarter(year, q) for q in (1, 2, 3, 4)]
+        for extra in [*extras, *whole.months()]:
             if extra not in found:
                 found.append(extra)
     return found
@@ -577,6 +805,94 @@ def cells(
     return found
 
 
+# The school level ---------------------------------------------------------------------------
+
+
+def has_school_level(definition: defs.Definition) -> bool:
+    """Whether the figure can be split by school: a count or a share (no rate on the minors of
+    a division) whose rows each name their school (the declaration's `school` path)."""
+    if definition.denominator:
+        return False
+    indicator = definition.indicator
+    if indicator.share is not None:
+        return bool(indicator.share.part.school and indicator.share.whole.school)
+    return indicator.measure is not None and bool(indicator.measure.school)
+
+
+def school_level_for(definition: defs.Definition, viewer: User) -> bool:
+    """Whether `viewer` may see the figure school by school: a school's count of children can
+    name a child, so counts with small cells are split by school for the lead agencies only."""
+    if not views_statistics(viewer) or not has_school_level(definition):
+        return False
+    return not definition.small_cells or sees_small_cells(viewer)
+
+
+def _school_counts(
+    counted: contract.Counted, periods: Sequence[StatPeriod], schools: QuerySet[Any]
+) -> dict[tuple[str, int], Figure]:
+    """(period key, school pk) -> figure, for every school in `schools`, in one query."""
+    names = {f"_p{i}": p for i, p in enumerate(periods)}
+    aggregates = {}
+    for name, p in names.items():
+        aggregate = counted.aggregate()
+        aggregate.filter = counted.when(p.as_period)
+        aggregates[name] = aggregate
+    rows = (
+        counted.rows()
+        .filter(**{f"{counted.school}__in": schools.values("pk")})
+        .annotate(_school=F(counted.school))
+        .values("_school")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    found: dict[tuple[str, int], Figure] = {}
+    for row in rows:
+        for name, p in names.items():
+            found[(p.key, row["_school"])] = contract.as_figure(row[name])
+    return found
+
+
+def school_cells(keys: Iterable[str], periods: Sequence[StatPeriod], *, viewer: User) -> list[Cell]:
+    """The cells of `keys` × `periods` for every school the viewer's statistics cover (the
+    county's, or their township's), in key, period, school (by division, then name) order:
+    counted now, from the source rows, not cached. Keys the viewer may not split by school give
+    no cells."""
+    from weibao.schools.models import School
+
+    prefix = township_prefix(viewer)
+    schools = School.objects.filter(
+        organisation__division__code__startswith=prefix or area().county.prefix
+    ).order_by("organisation__division__code", "organisation__name")
+    listed = list(schools.values_list("pk", "organisation__division__code"))
+    installed = defs.definitions()
+    now = timezone.now()
+    found: list[Cell] = []
+    for key in keys:
+        definition = installed.get(key)
+        if definition is None or not school_level_for(definition, viewer):
+            continue
+        share = definition.indicator.share
+        if share is not None:
+            parts = _school_counts(share.part, periods, schools)
+            wholes = _school_counts(share.whole, periods, schools)
+        else:
+            assert definition.measure is not None
+            parts, wholes = _school_counts(definition.measure, periods, schools), {}
+        for period in periods:
+            for pk, code in listed:
+                numerator = parts.get((period.key, pk), 0)
+                denominator = wholes.get((period.key, pk), 0) if share is not None else None
+                value = (
+                    contract.percent(int(numerator), int(denominator or 0))
+                    if share is not None
+                    else numerator
+                )
+                found.append(
+                    Cell(key, period, code, numerator, denominator, value, now, school_id=pk)
+                )
+    return found
+
+
 def _code(division: Division | None, where: Area) -> str:
     if division is None:
         return where.county.code
@@ -595,6 +911,17 @@ def cell(key: str, period: StatPeriod, *, division: Division | None = None, view
     if not _visible(viewer, code, where):
         raise PermissionDenied
     return _table(definition, [period], viewer, where)[(period.key, code, ALL)]
+
+
+def raw_cells(
+    key: str, periods: Sequence[StatPeriod], *, division: Division | None = None
+) -> dict[str, Cell]:
+    """One division's cells (the county's for None) by period key, unsuppressed, for the
+    platform's own judgements that no viewer sees as cells (a target met or not)."""
+    where = area()
+    code = _code(division, where)
+    table = _read(defs.get(key), periods, where=where)
+    return {p.key: table[(p.key, code, ALL)] for p in periods}
 
 
 def breakdown(
@@ -651,7 +978,8 @@ def compare(
     if isinstance(c1, int) and isinstance(c2, int):
         e1: float = 1.0
         e2: float = 1.0
-        if defs.get(key).is_rate:
+        definition = defs.get(key)
+        if definition.is_rate or definition.indicator.share is not None:  # per its denominator
             if not then_cell.denominator or not now_cell.denominator:
                 return Comparison(now_cell, then_cell, change, too_small, None, None)
             e1, e2 = float(then_cell.denominator), float(now_cell.denominator)
@@ -670,9 +998,13 @@ def trace(
     if not is_stats_lead(viewer):
         return None
     definition = defs.definitions().get(key)
-    if definition is None or definition.measure is None:
+    if definition is None:
         return None
-    rows = definition.measure.filtered(division=division, period=period.as_period)
+    share = definition.indicator.share
+    counted = share.part if share is not None else definition.measure
+    if counted is None:
+        return None
+    rows = counted.filtered(division=division, period=period.as_period)
     model = rows.model
     for_user = getattr(model.objects, "for_user", None)
     if for_user is not None:
@@ -685,7 +1017,7 @@ def _default_periods(definition: defs.Definition, years: Iterable[int]) -> list[
     found: list[StatPeriod] = []
     for year in sorted(set(years)):
         found.append(StatPeriod.year(year))
-        if definition.measure is not None:
+        if isinstance(definition.measure, contract.Measure):
             found += [StatPeriod.half(year, h) for h in (1, 2)]
             found += [StatPeriod.quarter(year, q) for q in (1, 2, 3, 4)]
             found += [StatPeriod.month(year, m) for m in range(1, 13)]
@@ -699,45 +1031,35 @@ def _default_periods(definition: defs.Definition, years: Iterable[int]) -> list[
 def recompute(keys: Iterable[str] | None = None, *, years: Iterable[int] | None = None) -> dict:
     """Recompute the figures of `keys` (all definitions by default) for `years` (by default the
     years already cached, this year and last), periods as the module doc says; also the
-    periods already cached for them. Returns a summary."""
+    periods already cached for them (and the breakdowns already cached). Returns a summary."""
     from weibao.stats.periods import parse
 
     installed = defs.definitions()
     chosen = [installed[k] for k in (keys if keys is not None else installed) if k in installed]
     this_year = timezone.localdate().year
     where = area()
+    cached: dict[tuple[str, bool], set[StatPeriod]] = defaultdict(set)
+    stored = FigureCache.objects.filter(key__in=[d.key for d in chosen])
+    for key, pkey, category in stored.values_list("key", "period", "category").distinct():
+        with contextlib.suppress(ValueError):
+            cached[(key, category != ALL)].add(parse(pkey))
     done = 0
+    memo: Tables = {}
     for definition in chosen:
-        cached = set(
-            FigureCache.objects.filter(key=definition.key, category=ALL)
-            .values_list("period", flat=True)
-            .distinct()
-        )
-        cached_periods = []
-        for pkey in cached:
-            try:
-                cached_periods.append(parse(pkey))
-            except ValueError:
-                continue
+        cached_periods = cached[(definition.key, False)]
         wanted = set(years) if years is not None else {this_year, this_year - 1}
         if years is None:
             wanted |= {p.start.year for p in cached_periods if p.kind == Kind.YEAR}
         periods = list(dict.fromkeys([*_default_periods(definition, wanted), *cached_periods]))
-        done += len(compute(definition, periods, where=where))
-        if (
-            definition.measure is not None
-            and definition.measure.breakdown
-            and FigureCache.objects.filter(key=definition.key).exclude(category=ALL).exists()
-        ):
-            categorised = set(
-                FigureCache.objects.filter(key=definition.key)
-                .exclude(category=ALL)
-                .values_list("period", flat=True)
-            )
+        rows = compute(definition, periods, where=where, memo=memo)
+        done += sum(len(row.figures) for row in rows)
+        categorised = cached[(definition.key, True)]
+        if definition.measure is not None and definition.measure.breakdown and categorised:
             compute(
                 definition,
-                [parse(p) for p in sorted(categorised)],
+                sorted(categorised, key=lambda p: p.key),
                 where=where,
                 by_category=True,
+                memo=memo,
             )
     return {"definitions": len(chosen), "cells": done}

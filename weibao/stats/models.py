@@ -131,32 +131,29 @@ class Target(models.Model):
 
 
 class FigureCache(models.Model):
-    """One computed figure: a definition's numerator, denominator and value for one period, one
-    division (its code; the county's for the county) and one category (blank: all).
+    """A definition's computed figures for one period and one category (blank: all), for the
+    county and every township at once: `figures` maps each division's code (the county's for the
+    county) to [numerator, denominator, value, denominator source], the numbers as decimal
+    strings (null where there is none). One row per table, not per cell: a recompute writes and
+    a dashboard reads a few rows, not thousands.
 
     `sources_version` is the newest `Stale` mark of its sources when it was computed: a newer
     mark makes it stale."""
 
     key = models.CharField(max_length=80)
     period = models.CharField(max_length=16)
-    division = models.CharField(max_length=12)
     category = models.CharField(max_length=60, blank=True, default="")
-    numerator = models.DecimalField(max_digits=20, decimal_places=4, null=True)
-    denominator = models.DecimalField(max_digits=20, decimal_places=4, null=True)
-    value = models.DecimalField(max_digits=20, decimal_places=4, null=True)
-    denominator_source = models.CharField(max_length=10, blank=True, default="")
+    figures = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
     sources_version = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["key", "period", "division", "category"], name="stats_figure_one"
-            )
+            models.UniqueConstraint(fields=["key", "period", "category"], name="stats_figures_one")
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} {self.period} {self.division} {self.category}"
+        return f"{self.key} {self.period} {self.category}"
 
 
 class Stale(models.Model):

@@ -30,29 +30,43 @@ def population_set(
 ) -> Population:
     """Enter (or correct) the minors of the county or a township in a year."""
     require_perm(actor, "stats.manage_populations")
+    with transaction.atomic():
+        population_write(actor=actor, division=division, year=year, minors=minors, note=note)
+        Stale.objects.create(key=defs.MINORS)
+    return Population.objects.get(division=division, year=year)
+
+
+def population_write(
+    *, actor: User, division: Division, year: int, minors: int, note: str = ""
+) -> str:
+    """Write one division's year (inside the caller's transaction; the caller marks the
+    denominators stale): "created", "updated" or "unchanged"."""
+    require_perm(actor, "stats.manage_populations")
     errors: dict[str, list[Any]] = {}
     if division.level not in (Division.Level.COUNTY, Division.Level.TOWNSHIP):
         errors["division"] = [_("Give the county or one of its townships.")]
     raise_if(errors)
-    with transaction.atomic():
-        found = Population.objects.select_for_update().filter(division=division, year=year)
-        population = found.first() or Population(division=division, year=year)
-        before = snapshot(population, ["minors", "note"])
-        created = population.pk is None
-        population.minors, population.note = minors, note.strip()
-        population.source = Population.Source.ENTERED
-        population.entered_by = actor
-        population.full_clean()
-        population.save()
-        record(
-            AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
-            actor=actor,
-            target=population,
-            target_repr=str(population),
-            changes=diff(population, before, ["minors", "note"]),
-        )
-        Stale.objects.create(key=defs.MINORS)
-    return population
+    found = Population.objects.select_for_update().filter(division=division, year=year)
+    population = found.first() or Population(division=division, year=year)
+    fields = ["minors", "note", "source"]
+    before = snapshot(population, fields)
+    created = population.pk is None
+    population.minors, population.note = minors, note.strip()
+    population.source = Population.Source.ENTERED
+    changes = diff(population, before, fields)
+    if not created and not changes:
+        return "unchanged"
+    population.entered_by = actor
+    population.full_clean()
+    population.save()
+    record(
+        AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        actor=actor,
+        target=population,
+        target_repr=str(population),
+        changes=changes,
+    )
+    return "created" if created else "updated"
 
 
 def population_delete(*, actor: User, population: Population) -> None:
@@ -117,11 +131,9 @@ def target_state(key: str, year: int, division: Division | None = None) -> Targe
         return NO_TARGET
     if timezone.localdate().year <= year or key not in defs.definitions():
         return NOT_YET_KNOWN
-    where = engine.area()
     periods = [StatPeriod.year(year), StatPeriod.year(year - 1)]
-    table = engine._read(defs.get(key), periods, where=where)
-    code = engine._code(division, where)
-    this = table[(periods[0].key, code, engine.ALL)].value
+    cells = engine.raw_cells(key, periods, division=division)
+    this = cells[periods[0].key].value
     if this is None:
         return NOT_YET_KNOWN
     C = Target.Comparison
@@ -132,7 +144,7 @@ def target_state(key: str, year: int, division: Division | None = None) -> Targe
     elif target.comparison == C.AT_LEAST:
         met = target.value is not None and this >= target.value
     else:
-        last = table[(periods[1].key, code, engine.ALL)].value
+        last = cells[periods[1].key].value
         if last is None:
             return NOT_YET_KNOWN
         met = this < last

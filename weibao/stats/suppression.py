@@ -6,10 +6,12 @@ suppressed when they are small: primary suppression of every count with
 suppressed count can be recovered by subtracting the published ones from a published total.
 A table is given as its cells and its lines: each line is a set of cells adding up to a
 total (the townships of a period adding up to the county, the categories of a breakdown adding
-up to their division's figure, the months adding up to the year). In every line with exactly one
-suppressed cell, the next smallest cell is suppressed too; lines are passed over again until
-nothing changes (a cell suppressed for one line may leave another with one). When a line has
-nothing left to suppress, its total is suppressed instead.
+up to their division's figure, the months adding up to the year). A line is an equation: in
+every line with exactly one suppressed cell among its members and its total (a hidden total
+whose parts are all published is as recoverable as a hidden part), the next smallest member is
+suppressed too; lines are passed over again until nothing changes (a cell suppressed for one
+line may leave another with one). When a line has no member left to suppress, its total is
+suppressed instead.
 """
 
 from __future__ import annotations
@@ -71,16 +73,17 @@ def suppress(
     while changed:
         changed = False
         for line in lines:
-            if line.total is None or line.total in hidden:
-                continue  # nothing published to subtract from
+            if line.total is None:
+                continue  # no total: nothing to subtract from
             members = [m for m in line.members if m in values]
-            if sum(1 for m in members if m in hidden) != 1:
-                continue
+            unknown = sum(1 for m in [*members, line.total] if m in hidden)
+            if unknown != 1:
+                continue  # all published, or two unknowns in the line: none can be told
             others = [m for m in members if m not in hidden and m not in fixed]
             if others:
                 order = {m: i for i, m in enumerate(members)}
                 hidden.add(min(others, key=lambda m: (values[m] or 0, order[m])))
-            elif line.total not in fixed:
+            elif line.total not in fixed and line.total not in hidden:
                 hidden.add(line.total)
             else:
                 continue

@@ -19,7 +19,7 @@ from weibao.kit.documents import DOCX_CONTENT_TYPE
 from weibao.kit.forms import apply_errors
 from weibao.kit.pages import download
 from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
-from weibao.stats import browser, dashboard, report
+from weibao.stats import browser, dashboard, engine, report
 from weibao.stats.exports import figures_export
 
 
@@ -36,6 +36,7 @@ def _map_choice(request: AuthedRequest) -> tuple[str, int | None]:
 
 @login_required
 @permission_required("stats.view_dashboard", raise_exception=True)
+@engine.batched
 def home(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     key, year = _map_choice(request)
@@ -51,6 +52,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @permission_required("stats.view_dashboard", raise_exception=True)
+@engine.batched
 def panel_export(request: AuthedRequest, slug: str) -> HttpResponse:
     """A dashboard chart's numbers as Excel: the same table the chart draws."""
     today = timezone.localdate()
@@ -76,6 +78,7 @@ def panel_export(request: AuthedRequest, slug: str) -> HttpResponse:
 
 @login_required
 @permission_required("stats.view_dashboard", raise_exception=True)
+@engine.batched
 def map_points(request: AuthedRequest) -> JsonResponse:
     """The township map's points: each township's figure at its boundary's centre."""
     key, year = _map_choice(request)
@@ -122,6 +125,7 @@ def _browse(request: AuthedRequest) -> tuple[browser.BrowseForm, browser.Result 
 
 @login_required
 @permission_required("stats.browse_figures", raise_exception=True)
+@engine.batched
 def browse(request: AuthedRequest) -> HttpResponse:
     form, result = _browse(request)
     context: dict[str, Any] = {"form": form, "result": result, "query": request.GET.urlencode()}
@@ -136,6 +140,7 @@ def browse(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @permission_required("stats.browse_figures", raise_exception=True)
+@engine.batched
 def browse_export(request: AuthedRequest) -> HttpResponse:
     """Exactly the browser's table as Excel."""
     form, result = _browse(request)
@@ -156,6 +161,7 @@ def browse_export(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @permission_required("stats.download_report", raise_exception=True)
+@engine.batched
 def year_report(request: AuthedRequest) -> HttpResponse:
     """The form to pick a year; with a year, the report as a Word file."""
     today = timezone.localdate()

@@ -7,13 +7,16 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from weibao.accounts.http import AuthedRequest
 from weibao.accounts.models import Division
+from weibao.core.imports import ImportForm, import_errors, import_page
 from weibao.kit.forms import apply_errors
-from weibao.kit.pages import paginate
+from weibao.kit.pages import download, paginate
+from weibao.kit.spreadsheets import XLSX_CONTENT_TYPE
 from weibao.stats import definitions as defs
-from weibao.stats import engine, services
+from weibao.stats import engine, services, sheets
 from weibao.stats.forms import PopulationForm, TargetForm
 from weibao.stats.models import Population, Target
 from weibao.stats.periods import parse
@@ -45,6 +48,48 @@ def population_set(request: AuthedRequest) -> HttpResponse:
         else:
             return redirect("stats:data_populations")
     return render(request, "stats/data_form.html", {"form": form, "kind": "population"})
+
+
+IMPORT_ERRORS_SESSION_KEY = "stats_populations_import_errors"
+
+
+@login_required
+@permission_required("stats.manage_populations", raise_exception=True)
+def population_import(request: AuthedRequest) -> HttpResponse:
+    """Upload the populations sheet; on errors show them all (nothing is written)."""
+    return import_page(
+        request,
+        ImportForm(request.POST or None, request.FILES or None),
+        run=lambda data: sheets.populations_import(actor=request.user, upload=data["file"]),
+        done=lambda report: _("The population figures were imported."),
+        template="stats/data_population_import.html",
+        errors_key=IMPORT_ERRORS_SESSION_KEY,
+    )
+
+
+@login_required
+@permission_required("stats.manage_populations", raise_exception=True)
+def population_template(request: AuthedRequest) -> HttpResponse:
+    return download(sheets.populations_template(), "populations-template.xlsx", XLSX_CONTENT_TYPE)
+
+
+@login_required
+@permission_required("stats.manage_populations", raise_exception=True)
+def population_import_errors(request: AuthedRequest) -> HttpResponse:
+    return import_errors(
+        request,
+        errors_key=IMPORT_ERRORS_SESSION_KEY,
+        filename="populations-import-errors.xlsx",
+        back="stats:data_population_import",
+    )
+
+
+@login_required
+@permission_required("stats.view_populations", raise_exception=True)
+def population_export(request: AuthedRequest) -> HttpResponse:
+    rows = Population.objects.for_user(request.user).order_by("-year", "division__code")
+    content = sheets.populations_export(actor=request.user, among=rows)
+    return download(content, "populations.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required

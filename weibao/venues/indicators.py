@@ -1,25 +1,23 @@
 """The figures venues near schools offers the statistics app (weibao.core.contract.Indicator).
 
 Each counts records within one division (by the division code's prefix; None for the whole
-county), directly, not through any user's scope. Registry figures describe the venues registered
-before the period's end (functions); violations, inspections and findings dated in the period
-are declared Measures; the coverage and the rectification shares stay functions.
+county), directly, not through any user's scope, and is declared: registry figures are Stocks
+(the venues registered before the period's end, the violations open at its end); violations,
+inspections, findings and rectification orders dated in the period are Measures; the coverage
+and the rectification share are Shares of two counts.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from weibao.accounts.models import Division
-from weibao.core.contract import Measure, Period, percent
+from weibao.core.contract import Measure, Period, Share, Stock, midnight
 from weibao.venues.models import (
     Finding,
     Inspection,
     RectificationOrder,
     Venue,
-    VenueQuerySet,
     Violation,
 )
 
@@ -30,25 +28,19 @@ def _within(division: Division | None, path: str) -> Q:
     return Q(**{f"{path}__code__startswith": division.prefix})
 
 
-def _venues(division: Division | None, period: Period) -> VenueQuerySet:
-    return Venue.objects.operating().filter(
-        _within(division, "village"), created_at__date__lt=period.end
-    )
+def _registered(period: Period) -> Q:
+    return Q(created_at__lt=midnight(period.end))
 
 
-def venues(*, division: Division | None, period: Period) -> int:
-    """Operating venues registered before the period's end."""
-    return _venues(division, period).count()
-
-
-def venues_by_kind(division: Division | None, period: Period) -> dict[str, int]:
-    """Operating venues by kind (for tables; not an indicator of one figure)."""
-    rows = _venues(division, period).values("kind").annotate(n=Count("pk")).order_by("kind")
-    return {row["kind"]: row["n"] for row in rows}
+# Operating venues (not closed, now) registered before the period's end, by the venue's
+# village, split by the kind of venue.
+VENUES = Stock(
+    rows=lambda: Venue.objects.operating(), where="village", when=_registered, breakdown="kind"
+)
 
 
 def _in_period(path: str, period: Period) -> Q:
-    return Q(**{f"{path}__date__gte": period.start, f"{path}__date__lt": period.end})
+    return Q(**{f"{path}__gte": midnight(period.start), f"{path}__lt": midnight(period.end)})
 
 
 # Distance violations (venue-school pairs) opened in the period, by the venue's village, split
@@ -69,15 +61,15 @@ VIOLATIONS_CLOSED = Measure(
 )
 
 
-def violations_open(*, division: Division | None, period: Period) -> int:
-    """Distance violations open at the period's end."""
-    return (
-        Violation.objects.filter(
-            _within(division, "venue__village"), opened_at__date__lt=period.end
-        )
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.end))
-        .count()
-    )
+def _open_at_end(period: Period) -> Q:
+    end = midnight(period.end)
+    return Q(opened_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+
+
+# Distance violations open at the period's end (opened before it, not closed by then).
+VIOLATIONS_OPEN = Stock(
+    rows=lambda: Violation.objects.all(), where="venue__village", when=_open_at_end
+)
 
 
 # Inspections of venues dated in the period, split by the kind of venue.
@@ -89,13 +81,22 @@ INSPECTIONS = Measure(
 )
 
 
-def inspection_coverage(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of operating venues inspected at least once in the period."""
-    all_venues = _venues(division, period)
-    inspected = all_venues.filter(
-        pk__in=Inspection.objects.filter(_in_period("inspected_at", period)).values("venue")
-    )
-    return percent(inspected.count(), all_venues.count())
+def _inspected(period: Period) -> Q:
+    done = Inspection.objects.filter(_in_period("inspected_at", period), venue=OuterRef("pk"))
+    return _registered(period) & Q(Exists(done))
+
+
+# Of the operating venues registered before the period's end, those inspected at least once in
+# the period.
+VENUES_INSPECTED = Stock(
+    rows=lambda: Venue.objects.operating(),
+    where="village",
+    when=_inspected,
+    depends=("venues.Inspection",),
+)
+
+# Per cent of operating venues inspected at least once in the period.
+INSPECTION_COVERAGE = Share(part=VENUES_INSPECTED, whole=VENUES)
 
 
 # Findings (checklist lines found broken) of inspections in the period.
@@ -120,12 +121,21 @@ def findings_by_item(division: Division | None, period: Period) -> dict[str, int
     return {row["item"]: row["n"] for row in rows}
 
 
-def rectified_on_time(*, division: Division | None, period: Period) -> Decimal:
-    """Per cent of orders due in the period that were rectified by their deadline."""
-    due = RectificationOrder.objects.filter(
-        _within(division, "venue__village"),
-        deadline__gte=period.start,
-        deadline__lt=period.end,
+def _rectified_on_time() -> QuerySet[RectificationOrder]:
+    """Orders rectified by their deadline: closed as rectified on (local date) or before it
+    (RectificationOrder.on_time)."""
+    return RectificationOrder.objects.filter(
+        state=RectificationOrder.State.RECTIFIED,
+        closed_at__isnull=False,
+        closed_at__date__lte=F("deadline"),
     )
-    on_time = [order for order in due.only("state", "closed_at", "deadline") if order.on_time]
-    return percent(len(on_time), due.count())
+
+
+# Rectification orders due in the period, and those of them rectified by the deadline.
+ORDERS_DUE = Measure(
+    rows=lambda: RectificationOrder.objects.all(), on="deadline", where="venue__village"
+)
+ORDERS_ON_TIME = Measure(rows=_rectified_on_time, on="deadline", where="venue__village")
+
+# Per cent of orders due in the period that were rectified by their deadline.
+RECTIFIED_ON_TIME = Share(part=ORDERS_ON_TIME, whole=ORDERS_DUE)

@@ -14,13 +14,13 @@ from weibao.core.pickers import DIVISION_PICKER, unit_picker
 from weibao.kit.pickers import Picker
 from weibao.venues.indicators import (
     FINDINGS,
+    INSPECTION_COVERAGE,
     INSPECTIONS,
+    RECTIFIED_ON_TIME,
+    VENUES,
     VIOLATIONS_CLOSED,
+    VIOLATIONS_OPEN,
     VIOLATIONS_OPENED,
-    inspection_coverage,
-    rectified_on_time,
-    venues,
-    violations_open,
 )
 from weibao.venues.kinds import SUPERVISING_KINDS
 from weibao.venues.models import Venue, VenueQuerySet, Violation
@@ -94,8 +94,9 @@ APP = AppContract(
             key="venues",
             label=_("Venues near schools registered"),
             unit=pgettext_lazy("indicator unit", "venues"),
-            compute=venues,
-            doc="Venues not closed, registered before the period's end, in the division.",
+            measure=VENUES,
+            doc="Venues not closed, registered before the period's end, in the division; by kind "
+            "of venue.",
         ),
         Indicator(
             key="violations_opened",
@@ -117,7 +118,7 @@ APP = AppContract(
             key="violations_open",
             label=_("Distance violations open"),
             unit=pgettext_lazy("indicator unit", "violations"),
-            compute=violations_open,
+            measure=VIOLATIONS_OPEN,
             doc="Distance violations open on the period's last day.",
         ),
         Indicator(
@@ -131,7 +132,7 @@ APP = AppContract(
             key="inspection_coverage",
             label=_("Venues inspected"),
             unit=PER_CENT,
-            compute=inspection_coverage,
+            share=INSPECTION_COVERAGE,
             doc="Per cent of venues not closed, registered before the period's end, inspected "
             "at least once in the period.",
         ),
@@ -146,7 +147,7 @@ APP = AppContract(
             key="rectified_on_time",
             label=_("Venue rectifications on time"),
             unit=PER_CENT,
-            compute=rectified_on_time,
+            share=RECTIFIED_ON_TIME,
             doc="Per cent of rectification orders due in the period rectified by the deadline "
             "(a re-inspection found every finding put right).",
         ),

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from weibao.accounts.models import User
-from weibao.care import indicators, services
+from weibao.care import services
 from weibao.care.models import CareWarning, Difficulty, Visit
 from weibao.care.weibao_app import APP
 from weibao.core.contract import Period, figure
@@ -82,28 +82,30 @@ def test_not_visited_reads_the_setting(
 
 
 def test_left_behind_children(county: County, register: dict[str, Person]) -> None:
-    assert indicators.left_behind_children(division=None, period=YEAR) == 4
-    assert indicators.left_behind_children(division=county.township_a, period=YEAR) == 3
-    assert indicators.left_behind_children(division=county.village_a, period=YEAR) == 2
-    assert indicators.left_behind_children(division=county.township_b, period=YEAR) == 1
+    assert figure("care.care_left_behind", division=None, period=YEAR) == 4
+    assert figure("care.care_left_behind", division=county.township_a, period=YEAR) == 3
+    assert figure("care.care_left_behind", division=county.village_a, period=YEAR) == 2
+    assert figure("care.care_left_behind", division=county.township_b, period=YEAR) == 1
 
 
 def test_visit_coverage(county: County, register: dict[str, Person]) -> None:
-    assert indicators.visit_coverage(division=county.township_a, period=YEAR) == Decimal("66.7")
-    assert indicators.visit_coverage(division=None, period=YEAR) == Decimal("50.0")
-    september = Period(date(2026, 9, 1), date(2026, 10, 1))
-    assert indicators.visit_coverage(division=county.township_a, period=september) == Decimal(
-        "33.3"
+    assert figure("care.care_visit_coverage", division=county.township_a, period=YEAR) == Decimal(
+        "66.7"
     )
-    assert indicators.visit_coverage(division=county.township_b, period=YEAR) == Decimal(0)
-    assert indicators.visit_coverage(division=None, period=Period.year(2020)) == Decimal(0)
+    assert figure("care.care_visit_coverage", division=None, period=YEAR) == Decimal("50.0")
+    september = Period(date(2026, 9, 1), date(2026, 10, 1))
+    assert figure(
+        "care.care_visit_coverage", division=county.township_a, period=september
+    ) == Decimal("33.3")
+    assert figure("care.care_visit_coverage", division=county.township_b, period=YEAR) == Decimal(0)
+    assert figure("care.care_visit_coverage", division=None, period=Period.year(2020)) == Decimal(0)
 
 
 def test_overdue_contacts_figure(county: County, register: dict[str, Person]) -> None:
-    assert indicators.overdue_contacts(division=None, period=YEAR) == 3
-    assert indicators.overdue_contacts(division=county.township_a, period=YEAR) == 2
+    assert figure("care.care_overdue_contacts", division=None, period=YEAR) == 3
+    assert figure("care.care_overdue_contacts", division=county.township_a, period=YEAR) == 2
     august = Period(date(2026, 8, 1), date(2026, 9, 1))  # as of 31 August: only "never" lacks
-    assert indicators.overdue_contacts(division=county.township_a, period=august) == 1
+    assert figure("care.care_overdue_contacts", division=county.township_a, period=august) == 1
 
 
 def test_children_in_difficulty_and_warnings(
@@ -117,10 +119,10 @@ def test_children_in_difficulty_and_warnings(
         since=date(2024, 1, 1),
         ended_on=date(2025, 3, 1),
     )
-    assert indicators.children_in_difficulty(division=None, period=YEAR) == 1
-    assert indicators.children_in_difficulty(division=None, period=Period.year(2025)) == 1
-    assert indicators.children_in_difficulty(division=None, period=Period.year(2024)) == 1
-    assert indicators.children_in_difficulty(division=county.township_b, period=YEAR) == 0
+    assert figure("care.care_children_in_difficulty", division=None, period=YEAR) == 1
+    assert figure("care.care_children_in_difficulty", division=None, period=Period.year(2025)) == 1
+    assert figure("care.care_children_in_difficulty", division=None, period=Period.year(2024)) == 1
+    assert figure("care.care_children_in_difficulty", division=county.township_b, period=YEAR) == 0
     CareWarning.objects.create(child=child_a, reason=CareWarning.Reason.CHILD_ALONE)
     CareWarning.objects.create(
         child=child_b,

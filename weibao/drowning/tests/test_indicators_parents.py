@@ -19,24 +19,32 @@ def test_declared() -> None:
 
 def test_letter_receipt_coverage(letter, pupils, county) -> None:
     year = Period.year(2026)
-    assert indicators.letter_receipt_coverage(division=None, period=year) == Decimal(0)
+    assert indicators.LETTER_RECEIPT_COVERAGE.figure(division=None, period=year) == Decimal(0)
     LetterReceipt.objects.create(
         letter=letter, pupil=pupils[0], received_on=date(2026, 7, 2), via="class_list"
     )
-    assert indicators.letter_receipt_coverage(division=None, period=year) == Decimal("33.3")
-    assert indicators.letter_receipt_coverage(division=county.township_a, period=year) == Decimal(
-        "33.3"
-    )
-    assert indicators.letter_receipt_coverage(division=county.township_b, period=year) == Decimal(0)
-    assert indicators.letter_receipt_coverage(division=None, period=Period.year(2025)) == Decimal(0)
+    assert indicators.LETTER_RECEIPT_COVERAGE.figure(division=None, period=year) == Decimal("33.3")
+    assert indicators.LETTER_RECEIPT_COVERAGE.figure(
+        division=county.township_a, period=year
+    ) == Decimal("33.3")
+    assert indicators.LETTER_RECEIPT_COVERAGE.figure(
+        division=county.township_b, period=year
+    ) == Decimal(0)
+    assert indicators.LETTER_RECEIPT_COVERAGE.figure(
+        division=None, period=Period.year(2025)
+    ) == Decimal(0)
 
 
 def test_assignment_coverage(assignment, pupils, county) -> None:
     year = Period.year(2026)
     # Three pupils aged 8-13 living in village A, one of them assigned.
-    assert indicators.assignment_coverage(division=None, period=year) == Decimal("33.3")
-    assert indicators.assignment_coverage(division=county.township_a, period=year) == Decimal(
-        "33.3"
-    )
-    assert indicators.assignment_coverage(division=county.township_b, period=year) == Decimal(0)
-    assert indicators.assignment_coverage(division=None, period=Period.year(2025)) == Decimal(0)
+    assert indicators.ASSIGNMENT_COVERAGE.figure(division=None, period=year) == Decimal("33.3")
+    assert indicators.ASSIGNMENT_COVERAGE.figure(
+        division=county.township_a, period=year
+    ) == Decimal("33.3")
+    assert indicators.ASSIGNMENT_COVERAGE.figure(
+        division=county.township_b, period=year
+    ) == Decimal(0)
+    assert indicators.ASSIGNMENT_COVERAGE.figure(
+        division=None, period=Period.year(2025)
+    ) == Decimal(0)

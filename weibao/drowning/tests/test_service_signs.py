@@ -18,7 +18,7 @@ from docx import Document
 from weibao.core.contract import Period
 from weibao.core.models import Notification
 from weibao.drowning import services
-from weibao.drowning.indicators import sign_inspection_coverage
+from weibao.drowning.indicators import SIGN_INSPECTION_COVERAGE
 from weibao.drowning.models import Rectification, SignInspection, SignInspectionItem
 from weibao.drowning.services import signs
 from weibao.drowning.waiting import sign_inspection_waiting
@@ -223,11 +223,11 @@ def test_coverage_and_indicator(water, school_a, school_b, liaison_a, county) ->
     assert signs.coverage_counts(schools, 2026) == (1, 2)
     assert signs.coverage_counts(schools, 2025) == (0, 2)
     year = Period(date(2026, 1, 1), date(2027, 1, 1))
-    assert sign_inspection_coverage(division=None, period=year) == 50
-    assert sign_inspection_coverage(division=county.township_a, period=year) == 100
-    assert sign_inspection_coverage(division=county.township_b, period=year) == 0
+    assert SIGN_INSPECTION_COVERAGE.figure(division=None, period=year) == 50
+    assert SIGN_INSPECTION_COVERAGE.figure(division=county.township_a, period=year) == 100
+    assert SIGN_INSPECTION_COVERAGE.figure(division=county.township_b, period=year) == 0
     earlier = Period(date(2025, 1, 1), date(2026, 1, 1))
-    assert sign_inspection_coverage(division=None, period=earlier) == 0
+    assert SIGN_INSPECTION_COVERAGE.figure(division=None, period=earlier) == 0
 
 
 def test_waiting_once_summer_began(water, school_a, liaison_a, township_worker) -> None:

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 
 from weibao.core.contract import Period, figure
-from weibao.education.indicators import sessions_held
 
 
 @pytest.fixture(autouse=True)
@@ -30,10 +29,10 @@ def sessions(make_session, school_b, county) -> None:
 
 def test_sessions_held_by_year_and_division(sessions, county) -> None:
     year = Period.year(2026)
-    assert sessions_held(division=None, period=year) == 3
-    assert sessions_held(division=county.township_a, period=year) == 2
-    assert sessions_held(division=county.township_b, period=year) == 1
-    assert sessions_held(division=None, period=Period.year(2025)) == 1
+    assert figure("education.sessions_held", division=None, period=year) == 3
+    assert figure("education.sessions_held", division=county.township_a, period=year) == 2
+    assert figure("education.sessions_held", division=county.township_b, period=year) == 1
+    assert figure("education.sessions_held", division=None, period=Period.year(2025)) == 1
     assert figure("education.sessions_held", division=None, period=year) == 3
 
 

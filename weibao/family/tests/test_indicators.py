@@ -60,20 +60,20 @@ def network(county, civil, site, school_a, make_volunteer, cleared):
 
 
 def test_sites(county, network) -> None:
-    assert indicators.sites(division=None, period=YEAR) == 1  # the closed one does not count
-    assert indicators.sites(division=county.township_a, period=YEAR) == 1
-    assert indicators.sites(division=county.township_b, period=YEAR) == 0
-    assert indicators.sites(division=county.village_a, period=SEPTEMBER) == 1
+    assert indicators.SITES.count(division=None, period=YEAR) == 1  # the closed one does not count
+    assert indicators.SITES.count(division=county.township_a, period=YEAR) == 1
+    assert indicators.SITES.count(division=county.township_b, period=YEAR) == 0
+    assert indicators.SITES.count(division=county.village_a, period=SEPTEMBER) == 1
     # Registered on 15 September: not yet there at the end of August, nor of 2025.
-    assert indicators.sites(division=None, period=AUGUST) == 0
-    assert indicators.sites(division=None, period=LAST_YEAR) == 0
+    assert indicators.SITES.count(division=None, period=AUGUST) == 0
+    assert indicators.SITES.count(division=None, period=LAST_YEAR) == 0
 
 
 def test_villages_with_site(county, network) -> None:
-    assert indicators.villages_with_site(division=None, period=YEAR) == Decimal("50.0")
-    assert indicators.villages_with_site(division=county.township_a, period=YEAR) == 100
-    assert indicators.villages_with_site(division=county.township_b, period=YEAR) == 0
-    assert indicators.villages_with_site(division=None, period=LAST_YEAR) == 0
+    assert indicators.VILLAGES_WITH_SITE.figure(division=None, period=YEAR) == Decimal("50.0")
+    assert indicators.VILLAGES_WITH_SITE.figure(division=county.township_a, period=YEAR) == 100
+    assert indicators.VILLAGES_WITH_SITE.figure(division=county.township_b, period=YEAR) == 0
+    assert indicators.VILLAGES_WITH_SITE.figure(division=None, period=LAST_YEAR) == 0
 
 
 def test_activities_held(county, network) -> None:
@@ -99,21 +99,22 @@ def test_children_and_parents_reached(county, network) -> None:
 
 def test_volunteer_hours(county, network) -> None:
     # Each helper counts the activity's hours: 2 × 2 h at the site, 1 × 3 h at school B.
-    assert indicators.volunteer_hours(division=None, period=YEAR) == Decimal("7")
-    assert indicators.volunteer_hours(division=county.township_a, period=YEAR) == Decimal("4")
-    assert indicators.volunteer_hours(division=county.village_b, period=AUGUST) == Decimal("3")
-    assert indicators.volunteer_hours(division=None, period=LAST_YEAR) == Decimal("1")
-    assert indicators.volunteer_hours(division=None, period=Period.year(2024)) == 0
+    hours = indicators.VOLUNTEER_HOURS.count
+    assert hours(division=None, period=YEAR) == Decimal("7")
+    assert hours(division=county.township_a, period=YEAR) == Decimal("4")
+    assert hours(division=county.village_b, period=AUGUST) == Decimal("3")
+    assert hours(division=None, period=LAST_YEAR) == Decimal("1")
+    assert hours(division=None, period=Period.year(2024)) == 0
 
 
 def test_nothing_at_all(county) -> None:
     for compute in (
-        indicators.sites,
-        indicators.villages_with_site,
+        indicators.SITES.count,
+        indicators.VILLAGES_WITH_SITE.figure,
         partial(figure, "family.family_activities"),
         partial(figure, "family.family_children_reached"),
         partial(figure, "family.family_parents_reached"),
-        indicators.volunteer_hours,
+        indicators.VOLUNTEER_HOURS.count,
     ):
         assert compute(division=None, period=YEAR) == 0
         assert compute(division=county.township_a, period=YEAR) == 0

@@ -12,7 +12,6 @@ import time_machine
 
 from weibao.core.contract import Period, figure
 from weibao.notices import services
-from weibao.notices.indicators import notice_reply_rate
 from weibao.notices.models import NoticeRecipient
 from weibao.notices.tests.conftest import pdf
 
@@ -36,10 +35,14 @@ def test_notices_sent_by_year_and_township(sent_notice, make_notice, county) -> 
 
 def test_reply_rate_counts_each_school_once(sent_notice, liaison_a, county) -> None:
     year = Period.year(2026)
-    assert notice_reply_rate(division=None, period=year) == Decimal(0)
+    assert figure("notices.notice_reply_rate", division=None, period=year) == Decimal(0)
     recipient = NoticeRecipient.objects.get(notice=sent_notice, user=liaison_a)
     services.notice_reply(actor=liaison_a, recipient=recipient, uploads=[pdf()])
     # School A (two liaisons) answered, school B did not: one school of two.
-    assert notice_reply_rate(division=None, period=year) == Decimal("50.0")
-    assert notice_reply_rate(division=county.township_a, period=year) == Decimal("100.0")
-    assert notice_reply_rate(division=county.township_b, period=year) == Decimal(0)
+    assert figure("notices.notice_reply_rate", division=None, period=year) == Decimal("50.0")
+    assert figure("notices.notice_reply_rate", division=county.township_a, period=year) == Decimal(
+        "100.0"
+    )
+    assert figure("notices.notice_reply_rate", division=county.township_b, period=year) == Decimal(
+        0
+    )

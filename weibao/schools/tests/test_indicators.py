@@ -6,7 +6,6 @@ from datetime import date
 
 from weibao.accounts.models import Role
 from weibao.core.contract import Period, figure
-from weibao.schools.indicators import schools, schools_with_liaison
 from weibao.schools.models import LiaisonAppointment, School
 from weibao.testing import make_user
 
@@ -25,11 +24,14 @@ def test_schools_and_liaisons_in_post_on_the_last_day(county) -> None:
         started_on=date(2024, 9, 1),
         ended_on=date(2025, 6, 30),
     )
-    assert schools(division=None, period=Period.year(2025)) == 2
+    assert figure("schools.schools", division=None, period=Period.year(2025)) == 2
     School.objects.filter(pk=b.pk).update(closed_on=date(2026, 7, 1))
-    assert schools(division=None, period=Period.year(2026)) == 1
-    assert schools(division=county.township_b, period=Period.year(2025)) == 1
-    assert schools_with_liaison(division=None, period=Period.year(2024)) == 2
-    assert schools_with_liaison(division=None, period=Period.year(2025)) == 1
-    assert schools_with_liaison(division=county.township_b, period=Period.year(2025)) == 0
+    assert figure("schools.schools", division=None, period=Period.year(2026)) == 1
+    assert figure("schools.schools", division=county.township_b, period=Period.year(2025)) == 1
+    assert figure("schools.schools_with_liaison", division=None, period=Period.year(2024)) == 2
+    assert figure("schools.schools_with_liaison", division=None, period=Period.year(2025)) == 1
+    assert (
+        figure("schools.schools_with_liaison", division=county.township_b, period=Period.year(2025))
+        == 0
+    )
     assert figure("schools.schools_with_liaison", division=None, period=Period.year(2024)) == 2

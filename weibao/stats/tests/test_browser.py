@@ -162,3 +162,22 @@ def test_the_lead_gets_a_link_to_the_rows_behind_each_count(
     assert f'href="{county_rows}?division={county.township_a.code}"' in html
     other = client_for(edu_reader).get("/stats/browse/", wanted)
     assert other.status_code == 200 and county_rows not in other.content.decode()
+
+
+def test_school_level_lists_each_school_under_the_county(
+    coordinator: User, county: County, client_for: Callable[[User], Client]
+) -> None:
+    from weibao.schools.models import School
+
+    School.objects.create(organisation=county.school_a, kind=School.Kind.PRIMARY)
+    School.objects.create(organisation=county.school_b, kind=School.Kind.JUNIOR)
+    wanted = query(keys=["legalvp.law_classes", "drowning.deaths"], level="school")
+    response = client_for(coordinator).get("/stats/browse/", {**wanted, "first_year": 2026})
+    assert response.status_code == 200
+    divisions = [row[1] for row in response.context["table"].rows]
+    assert divisions == ["乐安县", county.school_a.name, county.school_b.name]
+    html = response.content.decode()
+    assert "Not given by school:" in html
+    assert response.context["result"].not_by_school == [str(response.context["result"].labels[1])]
+    exported = client_for(coordinator).get("/stats/browse/export/", {**wanted, "first_year": 2026})
+    assert exported.status_code == 200

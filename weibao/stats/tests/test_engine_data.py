@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -204,3 +205,112 @@ def test_target_states(county: County, coordinator: User, born: Callable[..., Pe
 def test_recompute_summary(county: County, coordinator: User) -> None:
     summary = engine.recompute([KEY], years=[2015])
     assert summary["definitions"] == 1 and summary["cells"] > 0
+
+
+def _recoverable(cells: dict[tuple[str, str], Any]) -> list[tuple[str, str]]:
+    """The hidden cells a viewer could work out from the published ones: a period that is the
+    sum of others (a year of its halves, quarters or months; a half of its quarters or months;
+    a quarter of its months; a term of its months), in one division, with exactly one of the
+    parts or the whole hidden."""
+    found = []
+    periods = {c.period.key: c.period for c in cells.values()}
+    codes = {code for _p, code in cells}
+    for total in periods.values():
+        by_kind: dict[str, list[str]] = {}
+        for part in periods.values():
+            if engine._sum_of(total, part):
+                by_kind.setdefault(part.kind, []).append(part.key)
+        for parts in by_kind.values():
+            days = sum((periods[k].end - periods[k].start).days for k in parts)
+            if days != (total.end - total.start).days:
+                continue
+            for code in codes:
+                line = [(k, code) for k in [total.key, *parts]]
+                hidden = [key for key in line if cells[key].suppressed]
+                if len(hidden) == 1:
+                    found.append(hidden[0])
+    return found
+
+
+def test_no_part_of_a_year_can_be_worked_out_from_the_rest(
+    county: County, edu_reader: User, born: Callable[..., Person]
+) -> None:
+    """Months, quarters, halves and terms against their years and each other: whatever the
+    viewer asks for, no suppressed cell is the difference of published ones."""
+    spread = [(3, 1, "a"), (3, 30, "b"), (5, 2, "a"), (5, 9, "b"), (8, 7, "a"), (10, 3, "b")]
+    for month, n, town in spread:
+        for _ in range(n):
+            born(date(2015, month, 10), getattr(county, f"village_{town}"))
+    asked_sets = [
+        [StatPeriod.quarter(2015, q) for q in (1, 2, 3, 4)],
+        [StatPeriod.half(2015, 1), StatPeriod.year(2015)],
+        [StatPeriod.term(2014, 2), StatPeriod.term(2015, 1)],
+        [StatPeriod.month(2015, m) for m in range(1, 13)],
+    ]
+    seen: dict[tuple[str, str], Any] = {}
+    for asked in asked_sets:
+        for c in engine.cells([KEY], asked, level="township", viewer=edu_reader):
+            key = (c.period.key, c.division_code)
+            assert seen.setdefault(key, c).suppressed == c.suppressed, key  # one pattern
+    for asked in asked_sets:
+        for c in engine.cells([KEY], asked, level="county", viewer=edu_reader):
+            seen[(c.period.key, c.division_code)] = c
+    assert any(c.suppressed for c in seen.values())
+    assert len({k for k, _code in seen}) >= 12 + 4 + 2 + 2  # months, quarters, halves, terms
+    assert _recoverable(seen) == []
+
+
+def test_the_school_level(
+    monkeypatch: pytest.MonkeyPatch,
+    county: County,
+    coordinator: User,
+    edu_reader: User,
+    liaison_a: User,
+) -> None:
+    """Each school's count, from the rows that name their school; a count of children split by
+    school for the lead agencies only, a share for every statistics viewer."""
+    from weibao.schools.models import School
+
+    by_school = contract.Measure(
+        rows=lambda: Person.objects.all(),
+        on="birth_date",
+        where="division",
+        school="school__school_record",
+    )
+    real = contract.indicators
+
+    def indicators() -> dict[str, contract.Indicator]:
+        found = dict(real())
+        found[KEY] = contract.Indicator(KEY, "born", "people", measure=by_school)
+        share = contract.Share(part=by_school, whole=by_school)
+        found["crimes.gang_share"] = contract.Indicator(
+            "crimes.gang_share", "share", "%", share=share
+        )
+        return found
+
+    monkeypatch.setattr(contract, "indicators", indicators)
+    defs._all.cache_clear()
+    a = School.objects.create(organisation=county.school_a, kind=School.Kind.PRIMARY)
+    b = School.objects.create(organisation=county.school_b, kind=School.Kind.JUNIOR)
+    for school, n in ((county.school_a, 3), (county.school_b, 7), (None, 4)):
+        for _ in range(n):
+            Person.objects.create(
+                name="乙",
+                sex="M",
+                birth_date=date(2015, 6, 1),
+                division=county.village_a,
+                school=school,
+                registered_by=county.procuratorate,
+            )
+    year = StatPeriod.year(2015)
+    found = engine.school_cells([KEY, "crimes.gang_share"], [year], viewer=coordinator)
+    counts = {(c.key, c.school_id): (c.numerator, c.denominator, c.value) for c in found}
+    assert counts[(KEY, a.pk)] == (3, None, 3)
+    assert counts[(KEY, b.pk)] == (7, None, 7)
+    assert counts[("crimes.gang_share", a.pk)] == (3, 3, Decimal("100.0"))
+    # the education bureau sees the share by school, not the count of children
+    seen = engine.school_cells([KEY, "crimes.gang_share"], [year], viewer=edu_reader)
+    assert {c.key for c in seen} == {"crimes.gang_share"}
+    assert engine.school_cells([KEY], [year], viewer=liaison_a) == []
+    # a rate on the minors of a division has no school level
+    assert not engine.has_school_level(defs.get("stats.crime_rate"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import Count
 from django.utils import timezone
 
 from weibao.core.contract import Period, figure
@@ -39,22 +40,24 @@ def test_indicators(county, cafe, far_shop, culture) -> None:
     _inspect(culture, cafe)
     _inspect(culture, cafe, failing=False)
     year = Period.year(2026)
-    assert indicators.venues(division=None, period=year) == 2
-    assert indicators.venues(division=county.township_b, period=year) == 0
+    assert indicators.VENUES.count(division=None, period=year) == 2
+    assert indicators.VENUES.count(division=county.township_b, period=year) == 0
     assert figure("venues.violations_opened", division=county.township_a, period=year) == 1
-    assert indicators.violations_open(division=None, period=year) == 1
+    assert indicators.VIOLATIONS_OPEN.count(division=None, period=year) == 1
     assert figure("venues.violations_closed", division=None, period=year) == 0
     assert figure("venues.inspections", division=None, period=year) == 2
     assert figure("venues.inspections", division=None, period=Period.year(2025)) == 0
-    assert str(indicators.inspection_coverage(division=None, period=year)) == "50.0"
+    assert str(indicators.INSPECTION_COVERAGE.figure(division=None, period=year)) == "50.0"
     assert figure("venues.findings", division=None, period=year) == len(
         services.venue_checklist(cafe)
     )
     assert indicators.findings_by_item(None, year)["sign"] == 1
-    assert indicators.venues_by_kind(None, year) == {"V01": 1, "V10": 1}
+    venues = indicators.VENUES.filtered(division=None, period=year)
+    by_kind = venues.values("kind").annotate(n=Count("pk")).order_by("kind")
+    assert {row["kind"]: row["n"] for row in by_kind} == {"V01": 1, "V10": 1}
     # The order from the first inspection is not due this month yet, so nothing on time.
     september = Period(date(2026, 9, 1), date(2026, 10, 1))
-    assert indicators.rectified_on_time(division=None, period=september) == 0
+    assert indicators.RECTIFIED_ON_TIME.figure(division=None, period=september) == 0
     assert figure("venues.inspections", division=None, period=year) == 2
 
 
