@@ -38,18 +38,19 @@ counted from the records when asked, and given for counts of children to the lea
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Count, F, Max, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Q, Value, When
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
@@ -116,7 +117,7 @@ class Area:
             return None
         return self._by_short.get(short[:9])
 
-    @property
+    @functools.cached_property
     def _by_short(self) -> dict[str, str]:
         return {t.code[:9]: t.code for t in self.townships}
 
@@ -212,23 +213,42 @@ def _spanning(measure: contract.Measure, batch: Sequence[StatPeriod]) -> QuerySe
     return measure.rows().filter(measure.when(span))
 
 
+def _add(into: dict[Any, Figure], key: Any, figure: Any) -> None:
+    into[key] = into.get(key, 0) + contract.as_figure(figure)
+
+
+def _partial_months(periods: Sequence[StatPeriod]) -> dict[str, tuple[list[StatPeriod], Any]]:
+    """For each period made of whole months and one month's first days (the year to date): its
+    whole months and the (start, end) of those days."""
+    found = {}
+    for p in periods:
+        if p.whole_months or p.end.day == 1:
+            continue
+        head = date(p.end.year, p.end.month, 1)
+        if head < p.start or p.start.day != 1:
+            continue
+        whole = StatPeriod(p.kind, p.start, head) if head > p.start else None
+        found[p.key] = (whole.months() if whole else [], (head, p.end))
+    return found
+
+
 def _measure_table(
     measure: contract.Measure, periods: Sequence[StatPeriod], where: Area, *, by_category: bool
 ) -> Table:
     """A measure's figures for the county and every township, for `periods`."""
     if not periods:
         return {}
+    if not measure.additive and _distinct_field(measure) is not None:
+        return _distinct_table(measure, periods, where, by_category=by_category)
     township = _township(measure)
     table: Table = defaultdict(int)
     cat_field = _categories(measure, by_category)
-
-    def add(key: tuple[Any, str, str], figure: Figure | None, into: dict[Any, Figure]) -> None:
-        into[key] = into.get(key, 0) + contract.as_figure(figure)
-
     monthly = [p for p in periods if measure.additive and p.whole_months]
-    others = [p for p in periods if p not in monthly]
-    if monthly:
-        months = sorted({m.start for p in monthly for m in p.months()})
+    partial = _partial_months(periods) if measure.additive else {}
+    others = [p for p in periods if p not in monthly and p.key not in partial]
+    months = sorted({m.start for p in monthly for m in p.months()})
+    months = sorted({*months, *(m.start for ms, _days in partial.values() for m in ms)})
+    if months:
         tz = timezone.get_current_timezone() if measure.on_datetime else None
         base = _spanning(measure, [StatPeriod.month(m.year, m.month) for m in months]).annotate(
             _month=TruncMonth(measure.on, tzinfo=tz)
@@ -246,15 +266,42 @@ def _measure_table(
             month, cat = _as_date(row["_month"]), _category(measure, row, by_category)
             town = where.township_of(row["_township"])
             if town is not None:
-                add((month, town, cat), row["_figure"], by_month)
-            add((month, where.county.code, cat), row["_figure"], by_month)
+                _add(by_month, (month, town, cat), row["_figure"])
+            _add(by_month, (month, where.county.code, cat), row["_figure"])
         periods_of: dict[date, list[str]] = defaultdict(list)
         for p in monthly:
             for m in p.months():
                 periods_of[m.start].append(p.key)
+        for pkey, (whole, _days) in partial.items():
+            for m in whole:
+                periods_of[m.start].append(pkey)
         for (month, code, cat), figure in by_month.items():
             for pkey in periods_of.get(month, ()):
                 table[(pkey, code, cat)] += figure
+    if partial:  # the first days of the last month: one small query for every such span
+        spans = {p: contract.Period(*days) for p, (_whole, days) in partial.items()}
+        which = Case(
+            *(When(measure.when(span), then=Value(p)) for p, span in spans.items()),
+            default=Value(""),
+            output_field=CharField(),
+        )
+        window = measure.rows().filter(
+            _any(measure.when(span) for span in dict.fromkeys(spans.values()))
+        )
+        grouped = (
+            window.annotate(_period=which, _township=township)
+            .values("_period", "_township", *cat_field)
+            .annotate(_figure=measure.aggregate())
+            .order_by()
+        )
+        for row in grouped:
+            if not row["_period"]:
+                continue
+            cat = _category(measure, row, by_category)
+            town = where.township_of(row["_township"])
+            if town is not None:
+                _add(table, (row["_period"], town, cat), row["_figure"])
+            _add(table, (row["_period"], where.county.code, cat), row["_figure"])
     by_kind: dict[str, list[StatPeriod]] = defaultdict(list)
     for p in others:
         by_kind[p.kind].append(p)
@@ -275,14 +322,81 @@ def _measure_table(
             town = where.township_of(row["_township"])
             if row["_period"] and town is not None:
                 cat = _category(measure, row, by_category)
-                add((row["_period"], town, cat), row["_figure"], table)
+                _add(table, (row["_period"], town, cat), row["_figure"])
         # The county by a group of its own (a distinct count is not the sum of its townships').
         county = base.values("_period", *cat_field).annotate(_figure=measure.aggregate())
         for row in county.order_by():
             if row["_period"]:
                 cat = _category(measure, row, by_category)
-                add((row["_period"], where.county.code, cat), row["_figure"], table)
+                _add(table, (row["_period"], where.county.code, cat), row["_figure"])
     return dict(table)
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    found = Q()
+    for condition in conditions:
+        found |= condition
+    return found
+
+
+def _distinct_field(measure: contract.Measure) -> Any:
+    """The expression a distinct count counts (Count("person", distinct=True)), else None."""
+    aggregate = measure.aggregate()
+    if not isinstance(aggregate, Count) or not getattr(aggregate, "distinct", False):
+        return None
+    return None if aggregate.filter is not None else aggregate.get_source_expressions()[0]
+
+
+def _distinct_table(
+    measure: contract.Measure, periods: Sequence[StatPeriod], where: Area, *, by_category: bool
+) -> Table:
+    """A distinct count for every period from one query: the distinct (township, day, counted
+    value) of the rows over all the periods, each value then counted once per period and
+    division (a child in two months is one child in their year; in two townships, one in the
+    county)."""
+    from django.db.models.functions import TruncDate
+
+    cat_field = _categories(measure, by_category)
+    day = (
+        TruncDate(measure.on, tzinfo=timezone.get_current_timezone())
+        if (measure.on_datetime)
+        else F(measure.on)
+    )
+    rows = (
+        _spanning(measure, periods)
+        .annotate(_day=day, _township=_township(measure), _value=_distinct_field(measure))
+        .values_list("_day", "_township", "_value", *cat_field)
+        .distinct()
+        .order_by()
+    )
+    spans = sorted((p.start, p.end, p.key) for p in periods)
+    starts = [start for start, _end, _key in spans]
+    longest = max((end - start for start, end, _key in spans), default=timedelta(0))
+    covering: dict[date, list[str]] = {}
+
+    def periods_of(on: date) -> list[str]:
+        """The periods a day lies in (those starting at most the longest period before it)."""
+        if on not in covering:
+            first = bisect.bisect_left(starts, on - longest)
+            last = bisect.bisect_right(starts, on)
+            covering[on] = [key for start, end, key in spans[first:last] if start <= on < end]
+        return covering[on]
+
+    seen: dict[tuple[str, str, str], set[Any]] = defaultdict(set)
+    county = where.county.code
+    for on, short, value, *cat_value in rows:
+        if value is None:
+            continue
+        cat = ALL
+        if by_category:
+            raw = cat_value[0]
+            cat = NONE_CATEGORY if raw in (None, "") else str(raw)
+        town = where.township_of(short)
+        for pkey in periods_of(_as_date(on)):
+            seen[(pkey, county, cat)].add(value)
+            if town is not None:
+                seen[(pkey, town, cat)].add(value)
+    return {key: len(values) for key, values in seen.items()}
 
 
 def _single_valued(model: Any, path: str) -> bool:
@@ -383,8 +497,8 @@ def _computed_table(
     return table
 
 
-Tables = dict[tuple[Any, tuple[str, ...], bool], Table]  # the tables already counted in one
-# recompute, by declaration, periods and breakdown: each is counted once for all definitions
+Tables = dict[tuple[Any, ...], Any]  # the tables already counted in one recompute (by
+# declaration, periods and breakdown; the minors by years): each counted once for all definitions
 
 
 def _counted(
@@ -433,27 +547,37 @@ def minors_table(
 ) -> dict[tuple[int, str], tuple[int | None, str]]:
     """(year, division code) -> (minors, source) for the county and every township: the entered
     population, else the register's minors living there on 1 July."""
-    from weibao.people.models import Person
+    from weibao.people.models import Person, adult_birth_cutoff
 
     years = sorted(set(years))
     found: dict[tuple[int, str], tuple[int | None, str]] = {}
     register = Population.Source.REGISTER
-    for year in years:
-        rows = (
-            Person.objects.minors(date(year, 7, 1))
-            .filter(division__code__startswith=where.county.prefix)
-            .annotate(_township=Substr("division__code", 1, 9))
-            .values("_township")
-            .annotate(n=Count("pk"))
-            .order_by()
+    born = {  # under 18 and already born on 1 July: one conditional count per year
+        f"_y{year}": Count(
+            "pk",
+            filter=Q(
+                birth_date__gte=adult_birth_cutoff(date(year, 7, 1)),
+                birth_date__lte=date(year, 7, 1),
+            ),
         )
-        total = 0
-        for row in rows:
-            total += row["n"]
-            town = where.township_of(row["_township"])
+        for year in years
+    }
+    rows: Iterable[Any] = (
+        Person.objects.filter(division__code__startswith=where.county.prefix)
+        .annotate(_township=Substr("division__code", 1, 9))
+        .values("_township")
+        .annotate(**born)
+        .order_by()
+    )
+    totals: dict[int, int] = defaultdict(int)
+    for row in rows:
+        town = where.township_of(row["_township"])
+        for year in years:
+            totals[year] += row[f"_y{year}"]
             if town is not None:
-                found[(year, town)] = (row["n"], register)
-        found[(year, where.county.code)] = (total, register)
+                found[(year, town)] = (row[f"_y{year}"], register)
+    for year in years:
+        found[(year, where.county.code)] = (totals[year], register)
         for code in where.codes:
             found.setdefault((year, code), (0, register))
     entered = Population.objects.filter(year__in=years, division__code__in=where.codes)
@@ -523,7 +647,10 @@ def compute(
         )
     minors: dict[tuple[int, str], tuple[int | None, str]] = {}
     if definition.denominator == defs.MINORS:
-        minors = minors_table({p.year_of for p in periods}, where)
+        years = tuple(sorted({p.year_of for p in periods}))
+        if ("minors", years) not in memo:
+            memo[("minors", years)] = minors_table(years, where)
+        minors = memo[("minors", years)]
     elif definition.denominator:
         denominators = indicator_table(definition.denominator, periods, where, memo=memo)
     now = timezone.now()
@@ -584,10 +711,13 @@ def _read(
     *,
     by_category: bool = False,
     where: Area,
+    codes: Sequence[str] | None = None,
 ) -> dict[tuple[str, str, str], Cell]:
-    """Cached cells of one definition (all divisions), computing the missing or stale periods."""
+    """Cached cells of one definition (of `codes`, every division by default), computing the
+    missing or stale periods."""
     memo = _batch.get()
-    asked = ("read", definition.key, tuple(p.key for p in periods), by_category)
+    wanted = None if codes is None else tuple(codes)
+    asked = ("read", definition.key, tuple(p.key for p in periods), by_category, wanted)
     if memo is not None and asked in memo:
         return memo[asked]
     by_key = {p.key: p for p in periods}
@@ -597,12 +727,12 @@ def _read(
     rows: dict[str, list[FigureCache]] = defaultdict(list)
     for row in query:
         rows[row.period].append(row)
-    codes = set(where.codes)
+    every = set(where.codes)
 
     def current(pkey: str) -> bool:
         found = rows.get(pkey, [])
         return bool(found) and all(
-            r.sources_version >= version and codes <= set(r.figures) for r in found
+            r.sources_version >= version and every <= set(r.figures) for r in found
         )
 
     missing = [p for p in periods if not current(p.key)]
@@ -617,6 +747,8 @@ def _read(
     for pkey, found in rows.items():
         for row in found:
             for code, (numerator, denominator, value, source) in row.figures.items():
+                if wanted is not None and code not in wanted:
+                    continue
                 cells[(pkey, code, row.category)] = Cell(
                     key=definition.key,
                     period=by_key[pkey],
@@ -768,13 +900,19 @@ def _expanded(periods: Sequence[StatPeriod]) -> list[StatPeriod]:
 
 
 def _table(
-    definition: defs.Definition, periods: Sequence[StatPeriod], viewer: User, where: Area
+    definition: defs.Definition,
+    periods: Sequence[StatPeriod],
+    viewer: User,
+    where: Area,
+    codes: Sequence[str],
 ) -> dict[tuple[str, str, str], Cell]:
+    """The cells of `codes` for `periods`, suppressed as the viewer needs: the pattern is
+    decided on every division and every period of the years asked."""
+    if not definition.small_cells or sees_small_cells(viewer):
+        return _read(definition, periods, where=where, codes=codes)
     cells = _read(definition, _expanded(periods), where=where)
-    if definition.small_cells and not sees_small_cells(viewer):
-        hidden = _pattern(cells, where)
-        cells = {k: (_hide(c) if k in hidden else c) for k, c in cells.items()}
-    return cells
+    hidden = _pattern(cells, where)
+    return {k: (_hide(c) if k in hidden else c) for k, c in cells.items()}
 
 
 def cells(
@@ -795,12 +933,12 @@ def cells(
             continue
         if level == defs.TOWNSHIP and definition.lowest_level == defs.COUNTY:
             continue
-        table = _table(definition, periods, viewer, where)
+        if level == defs.TOWNSHIP:
+            codes = [t.code for t in where.townships if _visible(viewer, t.code, where)]
+        else:
+            codes = [where.county.code]
+        table = _table(definition, periods, viewer, where, codes)
         for period in periods:
-            if level == defs.TOWNSHIP:
-                codes = [t.code for t in where.townships if _visible(viewer, t.code, where)]
-            else:
-                codes = [where.county.code]
             found.extend(table[(period.key, code, ALL)] for code in codes)
     return found
 
@@ -910,7 +1048,7 @@ def cell(key: str, period: StatPeriod, *, division: Division | None = None, view
     code = _code(division, where)
     if not _visible(viewer, code, where):
         raise PermissionDenied
-    return _table(definition, [period], viewer, where)[(period.key, code, ALL)]
+    return _table(definition, [period], viewer, where, [code])[(period.key, code, ALL)]
 
 
 def raw_cells(
