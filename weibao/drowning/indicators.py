@@ -13,7 +13,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from weibao.core.contract import Measure, Period, Share, Stock, last_day, midnight
 from weibao.drowning.models import (
-    ASSIGNED_AGES,
     Assignment,
     Custodian,
     HazardousWater,
@@ -23,9 +22,9 @@ from weibao.drowning.models import (
     Patrol,
     SignInspection,
     WaterQuerySet,
+    to_be_assigned_on,
 )
-from weibao.drowning.seasons import birth_range
-from weibao.people.models import Person, adult_birth_cutoff
+from weibao.people.models import Person
 from weibao.schools.models import School
 
 # Drowning incidents and near-drownings of minors in the period, by where they happened (the
@@ -114,6 +113,7 @@ LETTER_RECEIPTS = Measure(
     rows=lambda: LetterReceipt.objects.all(),
     on="letter__issued_on",
     where=f"letter__{LETTER_WHERE}",
+    school="letter__school",
 )
 
 # The receipts expected of the letters issued in the period: for each letter, the pupils of its
@@ -124,6 +124,7 @@ LETTER_RECEIPTS_EXPECTED = Measure(
     where=LETTER_WHERE,
     value=lambda: Sum(_pupils_of_school()),
     depends=("people.Person",),
+    school="school",
 )
 
 # Per cent of the pupils of the division's schools whose receipt came back, over the letters
@@ -133,14 +134,8 @@ LETTER_RECEIPT_COVERAGE = Share(part=LETTER_RECEIPTS, whole=LETTER_RECEIPTS_EXPE
 
 def _to_be_assigned(period: Period) -> Q:
     """People registered before the period's end who are to be assigned on its last day: minors
-    aged 3-15, or left behind (as weibao.drowning.services.assignments.to_be_assigned)."""
-    last = last_day(period)
-    earliest, latest = birth_range(last, ASSIGNED_AGES)
-    return Q(
-        Q(birth_date__gte=earliest, birth_date__lte=latest) | Q(left_behind__is_active=True),
-        created_at__lt=midnight(period.end),
-        birth_date__gte=adult_birth_cutoff(last),
-    )
+    aged 3-15, or left behind."""
+    return Q(to_be_assigned_on(last_day(period)), created_at__lt=midnight(period.end))
 
 
 def _assigned(period: Period) -> Q:
@@ -186,13 +181,14 @@ SCHOOL_WHERE = "organisation__division"
 # The open schools (now) of the division, and those of them that reported a summer sign
 # inspection dated in the period.
 OPEN_SCHOOLS = Stock(
-    rows=lambda: School.objects.open(), where=SCHOOL_WHERE, when=lambda _period: Q()
+    rows=lambda: School.objects.open(), where=SCHOOL_WHERE, when=lambda _period: Q(), school="pk"
 )
 SIGNS_INSPECTED = Stock(
     rows=lambda: School.objects.open(),
     where=SCHOOL_WHERE,
     when=_inspected_signs,
     depends=("drowning.SignInspection",),
+    school="pk",
 )
 
 # Per cent of the division's open schools that reported a summer sign inspection dated in the

@@ -13,6 +13,7 @@ Who reaches what (`for_user`), in the vocabulary's words (weibao.accounts.policy
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +33,8 @@ from weibao.accounts.policy import (
     is_county_coordinator,
     works_with_data,
 )
-from weibao.people.models import Person, visible_q
+from weibao.drowning.seasons import birth_range
+from weibao.people.models import Person, adult_birth_cutoff, visible_q
 from weibao.schools.models import School
 
 K = Organisation.Kind
@@ -683,6 +685,13 @@ CONTACT_DAYS = getattr(settings, "DROWNING_CONTACT_DAYS", 14)
 # The ages (in full years on the season's first day) every child of which is to be assigned;
 # a left-behind minor is assigned whatever the age.
 ASSIGNED_AGES = (3, 15)
+
+
+def to_be_assigned_on(on: date) -> Q:
+    """The people to be assigned on `on`: minors aged 3–15, or left behind (any minor age)."""
+    earliest, latest = birth_range(on, ASSIGNED_AGES)
+    ages = Q(birth_date__gte=earliest, birth_date__lte=latest) | Q(left_behind__is_active=True)
+    return Q(ages, birth_date__gte=adult_birth_cutoff(on))
 
 
 class Season(models.TextChoices):

@@ -18,6 +18,7 @@ SESSIONS_HELD = Measure(
     rows=lambda: Session.objects.held(),
     on="date",
     where=("school__organisation__division", "division"),
+    school="school",
 )
 
 # Schools in the division that held at least one law-education session in the period (the
@@ -29,4 +30,5 @@ SCHOOLS_REACHED = Measure(
     where="school__organisation__division",
     value=lambda: Count("school", distinct=True),
     additive=False,
+    school="school",
 )

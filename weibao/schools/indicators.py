@@ -34,7 +34,7 @@ def _open_with_liaison(period: Period) -> Q:
 
 # Schools on the register not closed by the period's last day (no opening dates are kept: a
 # school opened later counts too).
-SCHOOLS = Stock(rows=lambda: School.objects.all(), where=WHERE, when=_open)
+SCHOOLS = Stock(rows=lambda: School.objects.all(), where=WHERE, when=_open, school="pk")
 
 # Of those schools, the ones with a main campus liaison in post on the period's last day.
 SCHOOLS_WITH_LIAISON = Stock(
@@ -42,4 +42,5 @@ SCHOOLS_WITH_LIAISON = Stock(
     where=WHERE,
     when=_open_with_liaison,
     depends=("schools.LiaisonAppointment",),
+    school="pk",
 )

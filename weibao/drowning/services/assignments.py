@@ -23,14 +23,13 @@ from weibao.accounts.policy import NO_DATA_ROLES
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
 from weibao.drowning.models import (
-    ASSIGNED_AGES,
     CONTACT_DAYS,
     Assignment,
     Contact,
     Season,
     sees_all_school_letters,
+    to_be_assigned_on,
 )
-from weibao.drowning.seasons import birth_range
 from weibao.kit.fielderrors import Errors, error
 from weibao.kit.guards import raise_if, require_perm
 from weibao.people.models import Person, PersonQuerySet
@@ -198,10 +197,7 @@ def contact_log(*, actor: User, assignment: Assignment, data: dict[str, Any]) ->
 
 def to_be_assigned(people: PersonQuerySet, on: date) -> PersonQuerySet:
     """Of `people`, the children to be assigned on `on`: aged 3–15, or left behind (minors)."""
-    earliest, latest = birth_range(on, ASSIGNED_AGES)
-    return people.minors(on).filter(
-        Q(birth_date__gte=earliest, birth_date__lte=latest) | Q(left_behind__is_active=True)
-    )
+    return people.filter(to_be_assigned_on(on))
 
 
 def unassigned(people: PersonQuerySet, year: int, season: str, on: date) -> PersonQuerySet:
