@@ -24,6 +24,9 @@ from django.utils.translation import override, pgettext_lazy
 from weibao.core import contract
 
 MINORS = "MINORS"  # the denominator "minors of the division that year"
+# Where a MINORS denominator comes from, chosen per definition (and shown beside each figure):
+ENTERED_FIRST = "entered"  # the population the county entered, else the people register's
+REGISTER_ONLY = "register"  # the people register's minors always (children the platform knows)
 COUNTY = "county"
 TOWNSHIP = "township"
 LOWER, HIGHER = "lower", "higher"
@@ -41,6 +44,7 @@ class Definition:
     small_cells: bool = True
     lowest_level: str = TOWNSHIP
     doc: str = ""
+    minors_from: str = ENTERED_FIRST  # for a MINORS denominator
 
     def __post_init__(self) -> None:
         if self.factor not in (1, 100, 10_000, 100_000):
@@ -49,6 +53,8 @@ class Definition:
             raise ValueError(f"definition {self.key}: better is 'lower', 'higher' or ''")
         if self.lowest_level not in (COUNTY, TOWNSHIP):
             raise ValueError(f"definition {self.key}: lowest level is 'county' or 'township'")
+        if self.minors_from not in (ENTERED_FIRST, REGISTER_ONLY):
+            raise ValueError(f"definition {self.key}: minors from 'entered' or 'register'")
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -93,6 +99,18 @@ OWN: tuple[Definition, ...] = (
         factor=100_000,
         better=LOWER,
         doc="Drowning deaths of minors in the period per 100,000 minors of the division that year.",
+    ),
+    Definition(
+        key="stats.atrisk_rate",
+        label=_("At-risk files opened per 10,000 minors"),
+        unit=PER_10K,
+        numerator="atrisk.atrisk_files_opened",
+        denominator=MINORS,
+        factor=10_000,
+        minors_from=REGISTER_ONLY,
+        doc="At-risk files opened in the period per 10,000 minors in the people register living "
+        "in the division on 1 July that year: the register is where those children are known, "
+        "so it is the denominator even where the county entered its population.",
     ),
     Definition(
         key="stats.share_14_16",

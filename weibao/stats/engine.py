@@ -543,10 +543,11 @@ def indicator_table(
 
 
 def minors_table(
-    years: Iterable[int], where: Area
+    years: Iterable[int], where: Area, *, entered: bool = True
 ) -> dict[tuple[int, str], tuple[int | None, str]]:
     """(year, division code) -> (minors, source) for the county and every township: the entered
-    population, else the register's minors living there on 1 July."""
+    population (unless `entered` is False), else the register's minors living there on
+    1 July."""
     from weibao.people.models import Person, adult_birth_cutoff
 
     years = sorted(set(years))
@@ -580,8 +581,10 @@ def minors_table(
         found[(year, where.county.code)] = (totals[year], register)
         for code in where.codes:
             found.setdefault((year, code), (0, register))
-    entered = Population.objects.filter(year__in=years, division__code__in=where.codes)
-    for population in entered.values("year", "division__code", "minors", "source"):
+    populations = Population.objects.filter(year__in=years, division__code__in=where.codes)
+    for population in (
+        populations.values("year", "division__code", "minors", "source") if (entered) else []
+    ):
         found[(population["year"], population["division__code"])] = (
             population["minors"],
             population["source"],
@@ -648,9 +651,10 @@ def compute(
     minors: dict[tuple[int, str], tuple[int | None, str]] = {}
     if definition.denominator == defs.MINORS:
         years = tuple(sorted({p.year_of for p in periods}))
-        if ("minors", years) not in memo:
-            memo[("minors", years)] = minors_table(years, where)
-        minors = memo[("minors", years)]
+        entered = definition.minors_from == defs.ENTERED_FIRST
+        if ("minors", years, entered) not in memo:
+            memo[("minors", years, entered)] = minors_table(years, where, entered=entered)
+        minors = memo[("minors", years, entered)]
     elif definition.denominator:
         denominators = indicator_table(definition.denominator, periods, where, memo=memo)
     now = timezone.now()

@@ -83,6 +83,21 @@ def test_register_denominator_when_none_entered(
     assert cell.denominator_source == Population.Source.REGISTER
 
 
+def test_the_denominator_is_chosen_per_definition(
+    county: County, coordinator: User, born: Callable[..., Person]
+) -> None:
+    """The crime rate takes the population the county entered; the at-risk rate the register's
+    minors always (its children are the register's); nobody not yet born on 1 July counts."""
+    born(date(2015, 3, 1))
+    born(date(2020, 8, 1))  # born after 1 July 2020
+    services.population_set(actor=coordinator, division=county.township_a, year=2020, minors=4000)
+    year = StatPeriod.year(2020)
+    crime = engine.cell("stats.crime_rate", year, division=county.township_a, viewer=coordinator)
+    assert (crime.denominator, crime.denominator_source) == (4000, Population.Source.ENTERED)
+    files = engine.cell("stats.atrisk_rate", year, division=county.township_a, viewer=coordinator)
+    assert (files.denominator, files.denominator_source) == (1, Population.Source.REGISTER)
+
+
 def test_grouped_figures_equal_figure_cell_by_cell(
     county: County, coordinator: User, born: Callable[..., Person]
 ) -> None:
