@@ -41,6 +41,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
@@ -50,12 +51,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, CharField, Count, F, Max, Q, Value, When
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from weibao.accounts.models import Division
 from weibao.core import contract
+from weibao.kit.bulk import insert_rows
 from weibao.lib import smallnumbers
 from weibao.stats import definitions as defs
 from weibao.stats.models import FigureCache, Population, Stale
@@ -245,7 +248,8 @@ def _measure_table(
     cat_field = _categories(measure, by_category)
     monthly = [p for p in periods if measure.additive and p.whole_months]
     partial = _partial_months(periods) if measure.additive else {}
-    others = [p for p in periods if p not in monthly and p.key not in partial]
+    summed = {p.key for p in monthly} | set(partial)
+    others = [p for p in periods if p.key not in summed]
     months = sorted({m.start for p in monthly for m in p.months()})
     months = sorted({*months, *(m.start for ms, _days in partial.values() for m in ms)})
     if months:
@@ -634,9 +638,11 @@ def compute(
     where: Area | None = None,
     by_category: bool = False,
     memo: Tables | None = None,
+    store: bool = True,
 ) -> list[FigureCache]:
-    """Compute a definition's figures for the county and every township and store them: one
-    cache row per period (and category), holding every division."""
+    """Compute a definition's figures for the county and every township and store them (unless
+    `store` is False: the caller stores them): one cache row per period (and category),
+    holding every division."""
     where = where or area()
     memo = {} if memo is None else memo
     version = _version(definition, _watermarks(definition.sources))
@@ -690,14 +696,45 @@ def compute(
         )
         for (pkey, cat), table in figures.items()
     ]
-    FigureCache.objects.bulk_create(
-        rows,
-        batch_size=200,
-        update_conflicts=True,
-        unique_fields=["key", "period", "category"],
-        update_fields=["figures", "computed_at", "sources_version"],
-    )
+    if store:
+        _store(rows)
     return rows
+
+
+STORE_BATCH = 150  # rows per statement: 900 parameters, within every database's limit
+
+
+def _store(rows: Sequence[FigureCache]) -> None:
+    """Insert the rows, or update those of the same definition, period and category, many rows
+    to a statement (the ORM's bulk upsert spends longer quoting the tables for PostgreSQL's
+    arrays than the database spends writing them)."""
+    q = connection.ops.quote_name
+    mark = (
+        "(%s, %s, %s, %s::jsonb, %s, %s)"
+        if connection.vendor == "postgresql"
+        else ("(%s, %s, %s, %s, %s, %s)")
+    )
+    names = ["key", "period", "category", "figures", "computed_at", "sources_version"]
+    head = f"INSERT INTO {q(FigureCache._meta.db_table)} ({', '.join(q(n) for n in names)}) "
+    tail = f" ON CONFLICT ({q('key')}, {q('period')}, {q('category')}) DO UPDATE SET " + (
+        ", ".join(f"{q(n)} = excluded.{q(n)}" for n in names[3:])
+    )
+    with transaction.atomic(), connection.cursor() as cursor:  # one commit
+        for start in range(0, len(rows), STORE_BATCH):
+            batch = rows[start : start + STORE_BATCH]
+            values: list[Any] = []
+            for row in batch:
+                values += [
+                    row.key,
+                    row.period,
+                    row.category,
+                    json.dumps(row.figures, separators=(",", ":")),
+                    connection.ops.adapt_datetimefield_value(row.computed_at),
+                    row.sources_version,
+                ]
+            # Identifiers from the model's own metadata, quoted; the values go as data.
+            sql = head + "VALUES " + ", ".join([mark] * len(batch)) + tail
+            cursor.execute(sql, values)
 
 
 def _figure(value: str | None, *, whole: bool) -> Figure | None:
@@ -1187,21 +1224,46 @@ def recompute(keys: Iterable[str] | None = None, *, years: Iterable[int] | None 
             cached[(key, category != ALL)].add(parse(pkey))
     done = 0
     memo: Tables = {}
+    computed: list[FigureCache] = []
     for definition in chosen:
         cached_periods = cached[(definition.key, False)]
         wanted = set(years) if years is not None else {this_year, this_year - 1}
         if years is None:
             wanted |= {p.start.year for p in cached_periods if p.kind == Kind.YEAR}
         periods = list(dict.fromkeys([*_default_periods(definition, wanted), *cached_periods]))
-        rows = compute(definition, periods, where=where, memo=memo)
+        rows = compute(definition, periods, where=where, memo=memo, store=False)
         done += sum(len(row.figures) for row in rows)
+        computed += rows
         categorised = cached[(definition.key, True)]
         if definition.measure is not None and definition.measure.breakdown and categorised:
-            compute(
+            computed += compute(
                 definition,
                 sorted(categorised, key=lambda p: p.key),
                 where=where,
                 by_category=True,
                 memo=memo,
+                store=False,
             )
+    _replace([d.key for d in chosen], computed)
     return {"definitions": len(chosen), "cells": done}
+
+
+def _replace(keys: Sequence[str], rows: Sequence[FigureCache]) -> None:
+    """The cached rows of `keys` replaced by `rows` (a recompute's: every period cached before
+    among them), in one transaction, so the figures change together: deleted and written anew
+    in bulk (COPY on PostgreSQL). Should a page have cached one of them meanwhile, they are
+    written over instead."""
+    q = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(keys))
+    names = ["key", "period", "category", "figures", "computed_at", "sources_version"]
+    values = (
+        (r.key, r.period, r.category, r.figures, r.computed_at, r.sources_version) for r in rows
+    )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Identifiers from the model's own metadata, quoted; the values go as data.
+            table = q(FigureCache._meta.db_table)
+            cursor.execute(f"DELETE FROM {table} WHERE {q('key')} IN ({marks})", list(keys))  # noqa: S608
+            insert_rows(FigureCache, names, values)
+    except IntegrityError:
+        _store(rows)

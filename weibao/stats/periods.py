@@ -13,6 +13,7 @@ span last year ends on the same day and month (28 February for a 29 February).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -81,7 +82,7 @@ class StatPeriod:
     def last_day(self) -> date:
         return self.end - timedelta(days=1)
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         s = self.start
         if self.kind == Kind.YEAR:
