@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "weibao.care",
     "weibao.crimes",
     "weibao.stats",
+    "weibao.mechanisms",
     "weibao.api",
     "weibao.retention",
     "weibao.demo",

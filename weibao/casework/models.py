@@ -854,20 +854,6 @@ class FollowUp(models.Model):
         return self.done_on is None and self.due_date < timezone.localdate()
 
 
-class Reminder(models.Model):
-    """A reminder already sent, so the nightly job sends each one once a day (idempotent)."""
-
-    key = models.CharField(max_length=120, unique=True)
-    sent_on = models.DateField(default=timezone.localdate)
-
-    class Meta:
-        verbose_name = _("reminder sent")
-        verbose_name_plural = _("reminders sent")
-
-    def __str__(self) -> str:
-        return self.key
-
-
 def add_days(day: date, days: int) -> date:
     return day + timedelta(days=days)
 

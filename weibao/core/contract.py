@@ -45,6 +45,7 @@ class Group(Enum):
     CASES = pgettext_lazy("menu group", "Linked casework")
     FAMILY = pgettext_lazy("menu group", "Family and community")
     CHECKS = pgettext_lazy("menu group", "Record checks")
+    MECHANISMS = pgettext_lazy("menu group", "Mechanisms")
     STATISTICS = pgettext_lazy("menu group", "Statistics")
     SYSTEM = pgettext_lazy("menu group", "System")
 

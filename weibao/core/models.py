@@ -290,3 +290,19 @@ class RateHit(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Reminder(models.Model):
+    """A reminder or escalation step already sent: the mark that makes each one go once
+    (weibao.core.deadlines.remind_once). The key names the record, the step and, for daily
+    reminders, the day."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self) -> str:
+        return self.key

@@ -29,6 +29,7 @@ from weibao.casework.services._common import (
     timeline,
     unit_users,
 )
+from weibao.core.deadlines import claim_once
 from weibao.core.services import notify
 from weibao.kit.access import in_scope
 from weibao.kit.guards import raise_if, require, require_perm
@@ -288,10 +289,7 @@ def referrals_escalate(*, on: date | None = None) -> int:
     count = 0
     for referral in Referral.objects.overdue(day).filter(escalated_at__isnull=True):
         with transaction.atomic():
-            updated = Referral.objects.filter(pk=referral.pk, escalated_at__isnull=True).update(
-                escalated_at=timezone.now()
-            )
-            if not updated:
+            if not claim_once(Referral.objects, referral.pk, "escalated_at", timezone.now()):
                 continue
             record(
                 AuditEvent.Action.UPDATE,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -16,7 +14,6 @@ from weibao.casework.models import (
     Case,
     FollowUp,
     Referral,
-    Reminder,
     Suggestion,
     Supervision,
 )
@@ -25,21 +22,11 @@ from weibao.casework.services._common import (
     unit_users,
 )
 from weibao.casework.services.referrals import referrals_escalate
+from weibao.core.deadlines import remind_once
 from weibao.core.services import notify
 from weibao.kit.messages import Message
 
 # Reminders ---------------------------------------------------------------------------------------
-
-
-def _remind_once(key: str, send: Any) -> int:
-    """Send unless this reminder was sent already (the unique key makes it once per day)."""
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(key=key[:120])
-            send()
-    except IntegrityError:
-        return 0
-    return 1
 
 
 def reminders_send(*, on: date | None = None) -> int:
@@ -53,7 +40,7 @@ def reminders_send(*, on: date | None = None) -> int:
     sent = referrals_escalate(on=today)
 
     def remind(key: str, units: Iterable[Organisation | None], title: Message, link: str) -> int:
-        return _remind_once(
+        return remind_once(
             f"{key}:{today.isoformat()}",
             lambda: notify(
                 recipients=unit_users(*units), title=title, link=link, kind="casework.reminder"

@@ -1,0 +1,3 @@
+"""views_assessment"""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""views_meetings"""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""views_tasks"""
+
+from __future__ import annotations
