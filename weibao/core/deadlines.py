@@ -68,7 +68,9 @@ def remind_once(key: str, send: Callable[[], Any]) -> int:
     return 1
 
 
-def claim_once(rows: models.QuerySet[Any], pk: Any, field: str, value: Any) -> bool:
+def claim_once(
+    rows: models.QuerySet[Any] | models.Manager[Any], pk: Any, field: str, value: Any
+) -> bool:
     """Set `field` to `value` on the row `pk` if it is still empty: True for the one caller that
     set it (a conditional UPDATE, so two workers never both escalate the same item)."""
     return bool(rows.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: value}))

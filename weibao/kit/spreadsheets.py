@@ -43,7 +43,8 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from functools import partial
+from typing import IO, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -68,6 +69,8 @@ APOSTROPHES = "'\u2018\u2019\uff07"
 FULL_WIDTH_SPACE = "\u3000"
 # Excel date serial numbers accepted in a date column: 1927-05-18 to 2173-10-14.
 SERIAL_DATES = range(10_000, 100_000)
+
+T = TypeVar("T")
 
 
 def limit(name: str) -> int:
@@ -631,23 +634,56 @@ def read_rows(upload: IO[bytes], columns: Sequence[Column]) -> Iterator[tuple[in
             yield number, RowTexts(texts, problems)
 
 
+@dataclass
+class Checked(Generic[T]):
+    """What `check_rows` found: the rows that passed, as (Excel row number, the check's value),
+    the problems of the others by row (at most `keep` of them), and how many rows were read."""
+
+    good: list[tuple[int, T]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+
+
+def check_rows(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    check: Callable[[int, dict[str, str]], T],
+    columns: Sequence[Column],
+    *,
+    keep: int | None,
+) -> Checked[T]:
+    """Run `check(number, texts)` on every row from read_rows, through `check_row` (so the cells
+    the reader refused are reported too); it returns the row's value or raises ValidationError
+    keyed by column key. Returns the good rows and the errors, each named by its column's header
+    ("" for a key that is no column), sorted by row and cut to the first `keep` (None: all).
+
+    Writes nothing: whether the good rows are written when others are bad is the caller's."""
+    headers = {column.key: str(column.header) for column in columns}
+    checked: Checked[T] = Checked()
+    for number, texts in rows:
+        checked.rows += 1
+        try:
+            checked.good.append((number, check_row(partial(check, number), texts)))
+        except ValidationError as exc:
+            for key, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
+                column = headers.get(key or "", "")
+                checked.errors.extend(RowError(number, column, message) for message in messages)
+    checked.errors.sort(key=lambda error: error.row)
+    if keep is not None:
+        del checked.errors[keep:]
+    return checked
+
+
 def validate_rows(
     upload: IO[bytes],
     columns: Sequence[Column],
     check: Callable[[dict[str, str]], Any],
 ) -> Report:
     """Run `check` on every row; it returns the row's cleaned value or raises ValidationError
-    keyed by column key. Collects good rows and row/column errors; writes nothing."""
-    headers = {column.key: str(column.header) for column in columns}
-    report = Report()
-    for number, texts in read_rows(upload, columns):
-        try:
-            report.good.append((number, check_row(check, texts)))
-        except ValidationError as exc:
-            for key, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
-                column = headers.get(key or "", "")
-                report.errors.extend(RowError(number, column, message) for message in messages)
-    return report
+    keyed by column key. Collects good rows and every row/column error; writes nothing."""
+    checked = check_rows(
+        read_rows(upload, columns), lambda _number, texts: check(texts), columns, keep=None
+    )
+    return Report(good=checked.good, errors=checked.errors)
 
 
 # A text cell starting with one of these is a formula to Excel, WPS and LibreOffice (tab and

@@ -30,7 +30,7 @@ from weibao.core.services import notify
 from weibao.kit import spreadsheets
 from weibao.kit.guards import require_perm
 from weibao.kit.messages import Message
-from weibao.kit.spreadsheets import Column, Report, RowError
+from weibao.kit.spreadsheets import Column, Report
 from weibao.lib import creditcode
 from weibao.people.services import normalise_phone
 from weibao.schools.models import LiaisonAppointment, School, SchoolQuerySet
@@ -657,17 +657,15 @@ class _Importer:
 
 def _import_rows(upload: IO[bytes]) -> tuple[ImportReport, _Importer]:
     importer = _Importer()
-    report = ImportReport()
-    headers = {column.key: str(column.header) for column in COLUMNS}
-    for number, texts in spreadsheets.read_rows(upload, COLUMNS):
+
+    def check(number: int, texts: dict[str, str]) -> _Row:
         importer.row_number = number
-        try:
-            report.good.append((number, spreadsheets.check_row(importer.check, texts)))
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                column = headers.get(key, "")
-                report.errors.extend(RowError(number, column, message) for message in messages)
-    return report, importer
+        return importer.check(texts)
+
+    read = spreadsheets.check_rows(
+        spreadsheets.read_rows(upload, COLUMNS), check, COLUMNS, keep=MAX_ERRORS_KEPT
+    )
+    return ImportReport(good=read.good, errors=read.errors), importer
 
 
 def schools_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
@@ -679,7 +677,6 @@ def schools_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
     require_perm(actor, "schools.import_schools")
     report, _importer = _import_rows(upload)
     if not report.clean:
-        del report.errors[MAX_ERRORS_KEPT:]
         return report
     with transaction.atomic():
         for _number, row in report.good:

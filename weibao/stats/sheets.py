@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -27,7 +25,7 @@ from weibao.audit.services import record
 from weibao.kit import spreadsheets
 from weibao.kit.fielderrors import Errors, error
 from weibao.kit.guards import raise_if, require_perm
-from weibao.kit.spreadsheets import Column, Report, RowError
+from weibao.kit.spreadsheets import Column, Report
 from weibao.stats import definitions as defs
 from weibao.stats.engine import area
 from weibao.stats.models import FIRST_YEAR, LAST_YEAR, Population, Stale
@@ -43,11 +41,6 @@ COLUMNS = (
     Column("note", gettext_lazy("Note"), required=False, example="县统计局2025年年报",
            width=30),
 )  # fmt: skip
-
-
-def header(key: str) -> str:
-    """A column's header in the reader's language."""
-    return next(str(column.header) for column in COLUMNS if column.key == key)
 
 
 @dataclass
@@ -113,17 +106,15 @@ def populations_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
     """Import population figures from Excel, writing only if every row passes."""
     require_perm(actor, "stats.manage_populations")
     importer = _Importer()
-    report = ImportReport()
-    rows: list[_Row] = []
-    for number, texts in spreadsheets.read_rows(upload, COLUMNS):
-        try:
-            rows.append(spreadsheets.check_row(partial(importer.check, number=number), texts))
-        except ValidationError as exc:
-            for key, found in exc.message_dict.items():
-                report.errors.extend(RowError(number, header(key), m) for m in found)
+    read = spreadsheets.check_rows(
+        spreadsheets.read_rows(upload, COLUMNS),
+        lambda number, texts: importer.check(texts, number=number),
+        COLUMNS,
+        keep=MAX_ERRORS_KEPT,
+    )
+    report = ImportReport(errors=read.errors)
+    rows = [row for _number, row in read.good]
     if not report.clean:
-        report.errors.sort(key=lambda e: e.row)
-        del report.errors[MAX_ERRORS_KEPT:]
         return report
     with transaction.atomic(durable=True):
         for row in rows:

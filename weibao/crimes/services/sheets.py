@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -330,17 +329,18 @@ def cases_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
     """Import cases from Excel (one row per suspect), writing only if every row passes."""
     require_perm(actor, "crimes.keep_cases")
     importer = _Importer()
-    report = ImportReport()
-    rows: list[_Row] = []
-    for number, texts in spreadsheets.read_rows(upload, COLUMNS):
-        try:
-            rows.append(spreadsheets.check_row(partial(importer.check, number=number), texts))
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                report.errors.extend(RowError(number, header(key), m) for m in messages)
+    read = spreadsheets.check_rows(
+        spreadsheets.read_rows(upload, COLUMNS),
+        lambda number, texts: importer.check(texts, number=number),
+        COLUMNS,
+        keep=MAX_ERRORS_KEPT,
+    )
+    report = ImportReport(errors=read.errors)
+    rows = [row for _number, row in read.good]
     cases = _group(report, rows)
     checked = _check_cases(report, cases) if report.clean else []
     if not report.clean:
+        # The cases' own errors come after the rows': all of them by row, within the bound.
         report.errors.sort(key=lambda e: e.row)
         del report.errors[MAX_ERRORS_KEPT:]
         return report

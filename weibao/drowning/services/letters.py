@@ -347,31 +347,29 @@ def receipts_import(*, actor: User, letter: ParentLetter, upload: IO[bytes]) -> 
     every row passes (a pupil already on file is counted, not doubled). Raises ValidationError
     when the file cannot be read at all."""
     require_perm(actor, "drowning.record_receipt", letter)
-    report = ReceiptReport()
     check = _receipt_checker(letter)
-    headers = {column.key: str(column.header) for column in RECEIPT_COLUMNS}
     first_row: dict[int, int] = {}
-    for number, texts in spreadsheets.read_rows(upload, RECEIPT_COLUMNS):
-        report.rows += 1
-        try:
-            pk, received = spreadsheets.check_row(check, texts)
-        except ValidationError as exc:
-            for key, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
-                column = headers.get(key or "", "")
-                report.errors.extend(
-                    spreadsheets.RowError(number, column, message) for message in messages
-                )
-            continue
+
+    def check_once(number: int, texts: dict[str, str]) -> tuple[int, date]:
+        pk, received = check(texts)
+        if getattr(texts, "problems", None):
+            return pk, received  # check_row refuses the row for its unreadable cells
         if pk in first_row:
             message = _("The same pupil as in row %(row)d.") % {"row": first_row[pk]}
-            report.errors.append(spreadsheets.RowError(number, headers["id_number"], message))
-            continue
+            raise ValidationError({"id_number": [message]})
         first_row[pk] = number
-        report.good.append((number, (pk, received)))
+        return pk, received
+
+    read = spreadsheets.check_rows(
+        spreadsheets.read_rows(upload, RECEIPT_COLUMNS),
+        check_once,
+        RECEIPT_COLUMNS,
+        keep=MAX_ERRORS_KEPT,
+    )
+    report = ReceiptReport(good=read.good, errors=read.errors, rows=read.rows)
     if not report.rows:
         raise ValidationError(_("The file has no rows below the headers."))
     if not report.clean:
-        del report.errors[MAX_ERRORS_KEPT:]
         return report
     with transaction.atomic(durable=True):
         have = set(LetterReceipt.objects.filter(letter=letter).values_list("pupil_id", flat=True))

@@ -34,7 +34,7 @@ from weibao.drowning.models import (
 from weibao.kit import crypto, geo, spreadsheets
 from weibao.kit.fielderrors import Errors, error, labels
 from weibao.kit.guards import raise_if, require_perm
-from weibao.kit.spreadsheets import Column, Report, RowError
+from weibao.kit.spreadsheets import Column, Report
 from weibao.lib import idnumber
 from weibao.people.models import Person
 from weibao.people.services import normalise_phone
@@ -543,17 +543,15 @@ class _Importer:
 
 def _import_rows(actor: User, upload: IO[bytes]) -> ImportReport:
     importer = _Importer(actor)
-    report = ImportReport()
-    headers = {column.key: str(column.header) for column in COLUMNS}
-    for number, texts in spreadsheets.read_rows(upload, COLUMNS):
+
+    def check(number: int, texts: dict[str, str]) -> _Row:
         importer.row_number = number
-        try:
-            report.good.append((number, spreadsheets.check_row(importer.check, texts)))
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                column = headers.get(key, "")
-                report.errors.extend(RowError(number, column, message) for message in messages)
-    return report
+        return importer.check(texts)
+
+    read = spreadsheets.check_rows(
+        spreadsheets.read_rows(upload, COLUMNS), check, COLUMNS, keep=MAX_ERRORS_KEPT
+    )
+    return ImportReport(good=read.good, errors=read.errors)
 
 
 def waters_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
@@ -565,7 +563,6 @@ def waters_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
     require_perm(actor, "drowning.manage_waters")
     report = _import_rows(actor, upload)
     if not report.clean:
-        del report.errors[MAX_ERRORS_KEPT:]
         return report
     box, schools = county_box(), school_points()
     with transaction.atomic(durable=True):

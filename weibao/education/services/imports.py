@@ -190,7 +190,12 @@ def sessions_import(*, actor: User, upload: IO[bytes], term: Term, school: Schoo
     require_perm(actor, "education.import_sessions")
     require(may_record_at(actor, school))
     importer = _Importer(term, school)
-    checked = spreadsheets.validate_rows(upload, COLUMNS, importer.check)
+    checked = spreadsheets.check_rows(
+        spreadsheets.read_rows(upload, COLUMNS),
+        lambda _number, texts: importer.check(texts),
+        COLUMNS,
+        keep=MAX_ERRORS_KEPT,
+    )
     report = ImportReport(good=checked.good, errors=checked.errors)
     # The rows that read well go through the service too, so its errors (a legal
     # vice-principal's term, a closed school) are reported with the others in one pass; when

@@ -30,7 +30,7 @@ from weibao.family.models import Team, Training, Volunteer
 from weibao.kit import crypto, spreadsheets
 from weibao.kit.fielderrors import Errors, error, labels, merge
 from weibao.kit.guards import raise_if, require_perm
-from weibao.kit.spreadsheets import Column, Report, RowError
+from weibao.kit.spreadsheets import Column, Report
 from weibao.lib import idnumber
 from weibao.lib.masking import mask_name
 from weibao.people import services as people_services
@@ -433,17 +433,15 @@ class _Importer:
 
 def _import_rows(actor: User, upload: IO[bytes]) -> ImportReport:
     importer = _Importer(actor)
-    report = ImportReport()
-    headers = {column.key: str(column.header) for column in COLUMNS}
-    for number, texts in spreadsheets.read_rows(upload, COLUMNS):
+
+    def check(number: int, texts: dict[str, str]) -> dict[str, Any]:
         importer.row_number = number
-        try:
-            report.good.append((number, spreadsheets.check_row(importer.check, texts)))
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                column = headers.get(key, "")
-                report.errors.extend(RowError(number, column, message) for message in messages)
-    return report
+        return importer.check(texts)
+
+    read = spreadsheets.check_rows(
+        spreadsheets.read_rows(upload, COLUMNS), check, COLUMNS, keep=MAX_ERRORS_KEPT
+    )
+    return ImportReport(good=read.good, errors=read.errors)
 
 
 def volunteers_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
@@ -454,7 +452,6 @@ def volunteers_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
     require_perm(actor, "family.manage_volunteers")
     report = _import_rows(actor, upload)
     if not report.clean:
-        del report.errors[MAX_ERRORS_KEPT:]
         return report
     written: list[Volunteer] = []
     with transaction.atomic(durable=True):

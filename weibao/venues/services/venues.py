@@ -27,7 +27,7 @@ from weibao.drowning.services import county_box
 from weibao.kit import geo, spreadsheets
 from weibao.kit.fielderrors import Errors, error, labels, merge
 from weibao.kit.guards import raise_if, require_perm
-from weibao.kit.spreadsheets import Column, Report, RowError
+from weibao.kit.spreadsheets import Column, Report
 from weibao.lib import creditcode
 from weibao.venues.kinds import SUPERVISOR_KIND, VenueKind
 from weibao.venues.models import Venue
@@ -362,17 +362,15 @@ class _Importer:
 
 def _import_rows(actor: User, upload: IO[bytes]) -> ImportReport:
     importer = _Importer(actor)
-    report = ImportReport()
-    headers = {column.key: str(column.header) for column in COLUMNS}
-    for number, texts in spreadsheets.read_rows(upload, COLUMNS):
+
+    def check(number: int, texts: dict[str, str]) -> _Row:
         importer.row_number = number
-        try:
-            report.good.append((number, spreadsheets.check_row(importer.check, texts)))
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                column = headers.get(key, "")
-                report.errors.extend(RowError(number, column, message) for message in messages)
-    return report
+        return importer.check(texts)
+
+    read = spreadsheets.check_rows(
+        spreadsheets.read_rows(upload, COLUMNS), check, COLUMNS, keep=MAX_ERRORS_KEPT
+    )
+    return ImportReport(good=read.good, errors=read.errors)
 
 
 def venues_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
@@ -384,7 +382,6 @@ def venues_import(*, actor: User, upload: IO[bytes]) -> ImportReport:
     require_perm(actor, "venues.manage_venues")
     report = _import_rows(actor, upload)
     if not report.clean:
-        del report.errors[MAX_ERRORS_KEPT:]
         return report
     box, supervisors = county_box(), Supervisors()
     written: list[int] = []
