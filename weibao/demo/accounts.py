@@ -45,9 +45,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     DemoAccount(
         "prosecutor", Role.CASE_WORKER, PROCURATORATE, "罗检察官",
-        "检察院未检部门检察官：登记和导入涉未成年人刑事案件（犯罪嫌疑人、被害人、捕诉决定）",
+        "检察院未检部门检察官：登记和导入涉未成年人刑事案件（犯罪嫌疑人、被害人、捕诉决定）；"
+        "领导小组办公室（牵头单位）：召开联席会议、交办和督办任务、审核年度考核",
         "Prosecutor in the procuratorate's juvenile department: registers and imports the "
-        "criminal cases involving minors (suspects, victims, arrest and prosecution decisions)",
+        "criminal cases involving minors (suspects, victims, arrest and prosecution decisions); "
+        "the leading group's office (the lead agency): holds the joint meetings, sets and "
+        "supervises tasks, reviews the yearly assessment",
     ),
     DemoAccount(
         "sysadmin", Role.SYSADMIN, PROCURATORATE, "李伟",
