@@ -7,7 +7,7 @@ from typing import Any
 from weibao.accounts.models import User
 from weibao.kit.access import fetch
 from weibao.mechanisms.models import (
-    Activity,
+    Cobuilding,
     Meeting,
     Member,
     Plan,
@@ -54,8 +54,10 @@ def access_notice(user: User, pk: Any, *, for_update: bool = False) -> Supervisi
     return fetch(notices, pk, user=user, for_update=for_update)
 
 
-def access_activity(user: User, pk: Any, *, for_update: bool = False) -> Activity:
-    activities = Activity.objects.for_user(user).select_related("organiser", "partner", "plan_item")
+def access_activity(user: User, pk: Any, *, for_update: bool = False) -> Cobuilding:
+    activities = Cobuilding.objects.for_user(user).select_related(
+        "organiser", "partner", "plan_item"
+    )
     return fetch(activities, pk, user=user, for_update=for_update)
 
 

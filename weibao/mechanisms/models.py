@@ -3,7 +3,8 @@ implementation plan, joint meetings whose decisions become tasks, the supervisio
 tasks, Party-building co-construction activities, and the yearly assessment of the member units.
 
 Who reaches what (`for_user`), in the vocabulary's words (weibao.accounts.policy):
-- the leading group, its members, responsibilities and plan: every user who works with data;
+- the leading group, its members, responsibilities and plan: every user who works with data
+  (the pages: the member units, the lead agency and county coordinators: policy.py);
 - meetings: the lead agency and county coordinators all; a unit those it was asked to attend;
 - tasks: the lead agency and county coordinators all; a unit those it owns or shares;
 - activities: the lead agency, county coordinators and the partner unit;
@@ -39,13 +40,29 @@ def lead_unit_id() -> int | None:
     return group.lead_unit_id if group else None
 
 
+def _group_role(user: User) -> tuple[bool, bool]:
+    """Whether the user's unit leads the group, and whether it is a current member: read once
+    per user object (one request), as every menu entry and page asks."""
+    cached = getattr(user, "_mechanisms_role", None)
+    if cached is None:
+        lead = lead_unit_id()
+        unit = user.organisation_id
+        member = Member.objects.current().filter(unit_id=unit).exists() if unit else False
+        cached = (lead is not None and unit == lead, member)
+        user._mechanisms_role = cached  # type: ignore[attr-defined]
+    return cached
+
+
 @rules.predicate
 def in_lead_agency(user: User) -> bool:
     """The user works in the leading group's lead agency (its office runs the group)."""
-    if not works_with_data(user):
-        return False
-    lead = lead_unit_id()
-    return lead is not None and user.organisation_id == lead
+    return works_with_data(user) and _group_role(user)[0]
+
+
+@rules.predicate
+def in_member_unit(user: User) -> bool:
+    """The user works in a current member unit of the leading group."""
+    return works_with_data(user) and _group_role(user)[1]
 
 
 # County coordinators and the lead agency see every meeting, task and score.
@@ -451,6 +468,12 @@ class Task(models.Model):
         )
 
 
+class ProgressQuerySet(models.QuerySet["Progress"]):
+    def for_user(self, user: User) -> ProgressQuerySet:
+        """A task's reports (and their files) follow the task."""
+        return self.filter(task__in=Task.objects.for_user(user))
+
+
 class Progress(models.Model):
     """A progress report on a task, a submitted result, or the lead agency's answer to it."""
 
@@ -478,6 +501,8 @@ class Progress(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = ProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task report")
@@ -516,8 +541,8 @@ class SupervisionNotice(models.Model):
 # Party-building co-construction ------------------------------------------------------------------
 
 
-class ActivityQuerySet(models.QuerySet["Activity"]):
-    def for_user(self, user: User) -> ActivityQuerySet:
+class CobuildingQuerySet(models.QuerySet["Cobuilding"]):
+    def for_user(self, user: User) -> CobuildingQuerySet:
         if not works_with_data(user):
             return self.none()
         if sees_everything(user):
@@ -525,7 +550,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         return self.filter(user.scope.q("partner", "organiser"))
 
 
-class Activity(models.Model):
+class Cobuilding(models.Model):
     """A Party-building co-construction activity (支部共建) between the procuratorate's branch
     and a school's or a village's Party branch."""
 
@@ -554,7 +579,7 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ActivityQuerySet.as_manager()
+    objects = CobuildingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("co-construction activity")

@@ -1,14 +1,14 @@
 """Who may see and do what in the mechanisms.
 
-- Everyone who works with data reads the leading group, its members and the plan; county
-  coordinators and the lead agency keep them.
+- The member units read the leading group, its members and the plan; county coordinators and
+  the lead agency keep them.
 - The lead agency (and county coordinators) hold meetings, record decisions, set tasks, accept
   or return results and issue supervision notices; a unit reads the meetings it was asked to and
   the tasks it owns or shares.
 - The owner and co-units of a task report progress; only the owner submits the result.
 - Co-construction activities are recorded by the lead agency and the procuratorate.
-- The assessment: the lead agency keeps the scheme and reviews the scores; a unit reads and
-  self-assesses its own; a county coordinator publishes.
+- The assessment: the lead agency keeps the scheme and reviews the scores; a member unit reads
+  and self-assesses its own; a county coordinator publishes; nobody else sees it.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ from weibao.accounts.policy import (
 )
 from weibao.kit.access import in_scope
 from weibao.mechanisms.models import (
-    Activity,
+    Cobuilding,
     Meeting,
     Result,
     Score,
     Task,
     in_lead_agency,
+    in_member_unit,
     sees_everything,
 )
 
@@ -64,7 +65,9 @@ def shares_task(user: User, task: object) -> bool:
 
 @rules.predicate
 def sees_activity(user: User, activity: object) -> bool:
-    return isinstance(activity, Activity) and in_scope(user, activity, Activity.objects.for_user)
+    return isinstance(activity, Cobuilding) and in_scope(
+        user, activity, Cobuilding.objects.for_user
+    )
 
 
 @rules.predicate
@@ -77,7 +80,7 @@ def own_result(user: User, result: object) -> bool:
     return isinstance(result, Result) and result.unit_id == user.organisation_id
 
 
-rules.add_perm("mechanisms.view_group", works_with_data)
+rules.add_perm("mechanisms.view_group", sees_everything | in_member_unit)
 rules.add_perm("mechanisms.manage_group", runs_the_group)
 rules.add_perm("mechanisms.view_meetings", works_with_data)
 rules.add_perm("mechanisms.view_meeting", sees_meeting)
@@ -91,7 +94,7 @@ rules.add_perm("mechanisms.view_board", sees_everything)
 rules.add_perm("mechanisms.view_activities", works_with_data)
 rules.add_perm("mechanisms.view_activity", sees_activity)
 rules.add_perm("mechanisms.record_activity", records_activities)
-rules.add_perm("mechanisms.view_assessment", works_with_data)
+rules.add_perm("mechanisms.view_assessment", sees_everything | in_member_unit)
 rules.add_perm("mechanisms.view_score", sees_score)
 rules.add_perm("mechanisms.self_assess", can_write & own_result)
 rules.add_perm("mechanisms.review_assessment", runs_the_group)

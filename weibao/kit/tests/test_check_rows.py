@@ -7,15 +7,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from weibao.kit.spreadsheets import Column, RowError, RowTexts, check_rows, read_rows
 
 COLUMNS = [
-    Column("name", gettext_lazy("Name")),
-    Column("age", gettext_lazy("Age")),
-    Column("id_number", gettext_lazy("ID number"), required=False, code=True),
+    Column("name", "Name"),
+    Column("age", "Age"),
+    Column("id_number", "ID number", required=False, code=True),
 ]
 
 
