@@ -39,6 +39,12 @@ from weibao.mechanisms.weibao_app import (
     PARTNER_PICKER,
 )
 
+
+def _label(model: Any, name: str) -> str:
+    """A model field's own label (its msgid is the model's)."""
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
 # The leading group, the plan and the co-construction activities --------------------------------
 
 
@@ -202,10 +208,6 @@ class ActivityFilterForm(forms.Form):
 # Meetings and decisions ---------------------------------------------------------------------------
 
 
-def _label(model: Any, name: str) -> str:
-    return capfirst(model._meta.get_field(name).verbose_name)
-
-
 class MeetingFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_label(Meeting, "kind"),
@@ -357,41 +359,36 @@ class MeetingCasesForm(forms.Form):
 # Tasks and supervision ----------------------------------------------------------------------------
 
 
-def _t_field(model: type, name: str) -> Any:
-    """A model field's own label (its msgid is the model's)."""
-    return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[attr-defined]
-
-
 class TaskForm(forms.Form):
     """A task: from a meeting's decision (optional), for an owner unit and co-units."""
 
     decision = forms.ModelChoiceField(
-        label=_t_field(Task, "decision"),
+        label=_label(Task, "decision"),
         queryset=Decision.objects.none(),
         required=False,
         widget=forms.HiddenInput,
     )
     plan_item = forms.ModelChoiceField(
-        label=_t_field(Task, "plan_item"),
+        label=_label(Task, "plan_item"),
         queryset=PlanItem.objects.none(),
         required=False,
     )
-    title = forms.CharField(label=_t_field(Task, "title"), max_length=200)
+    title = forms.CharField(label=_label(Task, "title"), max_length=200)
     deliverable = forms.CharField(
-        label=_t_field(Task, "deliverable"),
+        label=_label(Task, "deliverable"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     owner = forms.ModelChoiceField(
-        label=_t_field(Task, "owner"), queryset=Organisation.objects.none()
+        label=_label(Task, "owner"), queryset=Organisation.objects.none()
     )
     co_units = forms.ModelMultipleChoiceField(
-        label=_t_field(Task, "co_units"),
+        label=_label(Task, "co_units"),
         queryset=Organisation.objects.none(),
         required=False,
     )
-    deadline = forms.DateField(label=_t_field(Task, "deadline"), widget=DATE_INPUT)
+    deadline = forms.DateField(label=_label(Task, "deadline"), widget=DATE_INPUT)
 
     def __init__(self, *args: Any, user: User, task: Task | None = None, **kwargs: Any) -> None:
         if task is not None:
@@ -422,7 +419,7 @@ class TaskForm(forms.Form):
 
 class TaskFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_t_field(Task, "state"),
+        label=_label(Task, "state"),
         choices=[("", pgettext_lazy("filter", "all")), *Task.State.choices],
         required=False,
     )
@@ -433,7 +430,7 @@ class ReportForm(forms.Form):
     """A progress report or the result: the text and its files."""
 
     text = forms.CharField(
-        label=_t_field(Progress, "text"),
+        label=_label(Progress, "text"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -454,7 +451,7 @@ class AcceptForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label=_t_field(SupervisionNotice, "reason"),
+        label=_label(SupervisionNotice, "reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -462,14 +459,14 @@ class ReturnForm(forms.Form):
 
 class NoticeForm(forms.Form):
     addressee = forms.CharField(
-        label=_t_field(SupervisionNotice, "addressee"), max_length=100, required=False
+        label=_label(SupervisionNotice, "addressee"), max_length=100, required=False
     )
     reason = forms.CharField(
-        label=_t_field(SupervisionNotice, "reason"),
+        label=_label(SupervisionNotice, "reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    reply_by = forms.DateField(label=_t_field(SupervisionNotice, "reply_by"), widget=DATE_INPUT)
+    reply_by = forms.DateField(label=_label(SupervisionNotice, "reply_by"), widget=DATE_INPUT)
 
 
 # The yearly assessment ----------------------------------------------------------------------------

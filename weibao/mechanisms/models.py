@@ -20,7 +20,7 @@ import rules
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,14 +41,19 @@ def lead_unit_id() -> int | None:
 
 
 def _group_role(user: User) -> tuple[bool, bool]:
-    """Whether the user's unit leads the group, and whether it is a current member: read once
-    per user object (one request), as every menu entry and page asks."""
+    """Whether the user's unit leads the group, and whether it is a current member: one query,
+    read once per user object (one request), as every menu entry and page asks."""
     cached = getattr(user, "_mechanisms_role", None)
     if cached is None:
-        lead = lead_unit_id()
         unit = user.organisation_id
-        member = Member.objects.current().filter(unit_id=unit).exists() if unit else False
-        cached = (lead is not None and unit == lead, member)
+        members = Member.objects.current().filter(group=OuterRef("pk"), unit_id=unit)
+        row = (
+            LeadingGroup.objects.order_by("pk")
+            .annotate(member=Exists(members))
+            .values_list("lead_unit_id", "member")
+            .first()
+        )
+        cached = (False, False) if row is None else (unit is not None and row[0] == unit, row[1])
         user._mechanisms_role = cached  # type: ignore[attr-defined]
     return cached
 
@@ -730,11 +735,14 @@ class Score(models.Model):
 
     @property
     def final(self) -> Decimal | None:
-        """The points that count: reviewed, else self-assessed, else computed."""
-        for value in (self.points, self.self_points, self.computed):
-            if value is not None:
-                return value
-        return None
+        """The points that count: reviewed, else self-assessed, else computed. A unit's own
+        points on an item computed from an indicator are its claim for the review, not points
+        that count: the computed ones stand until the lead agency reviews them."""
+        if self.points is not None:
+            return self.points
+        if self.self_points is not None and self.item.kind != Item.Kind.INDICATOR:
+            return self.self_points
+        return self.computed
 
 
 class ScoreChange(models.Model):

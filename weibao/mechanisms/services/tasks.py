@@ -27,7 +27,7 @@ from weibao.core.services import attachment_store, notify, validate_upload
 from weibao.kit import documents, fielderrors
 from weibao.kit.fielderrors import Errors
 from weibao.kit.guards import raise_if, require_perm
-from weibao.kit.messages import Message
+from weibao.kit.messages import Message, plural_message
 from weibao.mechanisms.models import (
     SUPERVISE_AFTER_DAYS,
     Decision,
@@ -581,8 +581,10 @@ def _remind(task: Task, step: Step, today: date) -> int:
         )
     else:
         key = f"mechanisms:task:{task.pk}:overdue:{today:%Y%m%d}"
-        title = Message(
-            gettext_noop("A task of your unit is %(days)d days past its deadline"),
+        title = plural_message(
+            "A task of your unit is %(days)d day past its deadline",
+            "A task of your unit is %(days)d days past its deadline",
+            "days",
             {"days": (today - task.deadline).days},
         )
 

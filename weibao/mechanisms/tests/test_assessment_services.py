@@ -153,3 +153,21 @@ def test_change_after_publishing_needs_a_reason_and_is_recorded(
     after = Result.objects.get(scheme=scheme, unit=county.school_a)
     assert after.total == before - D(10)
     assert after.rank == Result.objects.filter(scheme=scheme).order_by("-rank").first().rank  # type: ignore[union-attr]
+
+
+def test_a_units_own_points_on_a_computed_item_do_not_count(
+    county: County, group: LeadingGroup, police_clerk: User, lead: User
+) -> None:
+    """On an item computed from an indicator the unit's points are a claim: the computed ones
+    stand until the lead agency reviews them."""
+    scheme = make_scheme()
+    Task.objects.create(title="t", owner=county.police_a, deadline=date(2026, 4, 1))
+    services.scores_compute(scheme=scheme)
+    score = _score(scheme, 1, county.police_a)
+    assert score.item.kind == Item.Kind.INDICATOR and score.computed == D(0)
+    services.score_self_assess(actor=police_clerk, score=score, points=40, note="已全部完成")
+    score.refresh_from_db()
+    assert score.self_points == D(40) and score.final == D(0)
+    services.score_review(actor=lead, score=score, points=30, reason="核实后认定大部分完成")
+    score.refresh_from_db()
+    assert score.final == D(30)
