@@ -122,7 +122,9 @@ class PlanForm(forms.Form):
 
 class PlanItemForm(forms.Form):
     number = forms.CharField(
-        label=capfirst(_("number")), max_length=20, help_text=_("Such as 二、3.")
+        label=capfirst(pgettext_lazy("numbering", "number")),
+        max_length=20,
+        help_text=_("Such as 二、3."),
     )
     kind = forms.ChoiceField(label=capfirst(_("kind")), choices=PlanItem.Kind.choices)
     title = forms.CharField(label=capfirst(_("title")), max_length=300)
@@ -501,7 +503,7 @@ class _SchemePlanItem(forms.ModelChoiceField):
 
 class ItemForm(forms.Form):
     number = forms.IntegerField(
-        label=capfirst(_("number")),
+        label=capfirst(pgettext_lazy("numbering", "number")),
         min_value=1,
         max_value=999,
         required=False,

@@ -234,7 +234,7 @@ class PlanItem(models.Model):
         on_delete=models.CASCADE,
         related_name="items",
     )
-    number = models.CharField(_("number"), max_length=20)
+    number = models.CharField(pgettext_lazy("numbering", "number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEASURE)
     title = models.CharField(_("title"), max_length=300)
     lead = models.ForeignKey(
@@ -287,8 +287,8 @@ class Meeting(models.Model):
     convener = models.ForeignKey(
         Organisation, verbose_name=_("convener"), on_delete=models.PROTECT, related_name="+"
     )
-    agenda = models.TextField(_("agenda"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, max_length=20000)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=20000)
     cases = models.ManyToManyField(
         "casework.Case", verbose_name=_("cases discussed"), blank=True, related_name="+"
     )
@@ -356,8 +356,8 @@ class Decision(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
     )
-    number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("decision"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("numbering", "number"))
+    text = models.TextField(_("decision"), max_length=2000)
 
     class Meta:
         verbose_name = _("decision")
@@ -430,7 +430,7 @@ class Task(models.Model):
         related_name="tasks",
     )
     title = models.CharField(_("title"), max_length=200)
-    deliverable = models.TextField(_("deliverable"), blank=True)
+    deliverable = models.TextField(_("deliverable"), blank=True, max_length=5000)
     owner = models.ForeignKey(
         Organisation, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="+"
     )
@@ -494,7 +494,7 @@ class Progress(models.Model):
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reports"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=5000)
     unit = models.ForeignKey(
         Organisation,
         verbose_name=_("unit"),
@@ -528,7 +528,7 @@ class SupervisionNotice(models.Model):
     number = models.CharField(_("document number"), max_length=40, unique=True)
     issued_on = models.DateField(_("issued on"))
     addressee = models.CharField(_("addressee"), max_length=100)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=5000)
     reply_by = models.DateField(_("reply by"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -579,7 +579,7 @@ class Cobuilding(models.Model):
         related_name="activities",
     )
     participants = models.PositiveIntegerField(_("participants"), default=0)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=5000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -653,7 +653,7 @@ class Item(models.Model):
         on_delete=models.CASCADE,
         related_name="items",
     )
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("numbering", "number"))
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # Full points of the item (for bonus and deduction items: the most that can be added or
@@ -714,11 +714,11 @@ class Score(models.Model):
     self_points = models.DecimalField(
         _("self-assessed points"), max_digits=6, decimal_places=2, null=True, blank=True
     )
-    self_note = models.TextField(_("self-assessment"), blank=True)
+    self_note = models.TextField(_("self-assessment"), blank=True, max_length=5000)
     points = models.DecimalField(
         _("reviewed points"), max_digits=6, decimal_places=2, null=True, blank=True
     )
-    reason = models.TextField(_("reason for the adjustment"), blank=True)
+    reason = models.TextField(_("reason for the adjustment"), blank=True, max_length=2000)
 
     objects = ScoreQuerySet.as_manager()
 
@@ -755,7 +755,7 @@ class ScoreChange(models.Model):
         _("old points"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     new_points = models.DecimalField(_("new points"), max_digits=6, decimal_places=2)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=2000)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -22,10 +22,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from weibao.accounts.models import Organisation
+from weibao.casework.models import Case
 from weibao.education.models import Session
 from weibao.mechanisms.models import Attendance, Task
 from weibao.schools.models import School
 from weibao.staffchecks.models import CheckBatch, CheckItem, StaffMember
+from weibao.venues.indicators import ORDERS_ON_TIME
+from weibao.venues.models import RectificationOrder
 
 PER_CENT = "%"
 
@@ -151,6 +154,44 @@ def record_check_compliance(ids: list[int], year: int) -> dict[int, Reading]:
     return {r["unit_id"]: share(r["checked"], r["staff"]) for r in rows}
 
 
+def reports_accepted_on_time(ids: list[int], year: int) -> dict[int, Reading]:
+    """Mandatory reports whose acceptance fell due in the year at the unit (the receiving
+    police unit): accepted by the time limit / due."""
+    start, end = _year(year)
+    rows = (
+        Case.objects.filter(
+            police_unit_id__in=ids,
+            accept_due_at__date__gte=start,
+            accept_due_at__date__lte=end,
+        )
+        .values("police_unit_id")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(accepted_at__lte=F("accept_due_at"))),
+        )
+        .order_by()
+    )
+    return {r["police_unit_id"]: share(r["on_time"], r["due"]) for r in rows}
+
+
+def venue_rectification_on_time(ids: list[int], year: int) -> dict[int, Reading]:
+    """Rectification orders from the unit's inspections due in the year: rectified by the
+    deadline (the venues' own rule: their indicator's rows) / due."""
+    start, end = _year(year)
+    rows = (
+        RectificationOrder.objects.filter(
+            inspection__inspecting_unit_id__in=ids, deadline__gte=start, deadline__lte=end
+        )
+        .values("inspection__inspecting_unit_id")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(pk__in=ORDERS_ON_TIME.rows().values("pk"))),
+        )
+        .order_by()
+    )
+    return {r["inspection__inspecting_unit_id"]: share(r["on_time"], r["due"]) for r in rows}
+
+
 UNIT_FIGURES: dict[str, UnitFigure] = {
     figure.code: figure
     for figure in (
@@ -167,6 +208,18 @@ UNIT_FIGURES: dict[str, UnitFigure] = {
             _("Staff checked against the register"),
             PER_CENT,
             record_check_compliance,
+        ),
+        UnitFigure(
+            "reports_accepted_on_time",
+            _("Mandatory reports accepted on time"),
+            PER_CENT,
+            reports_accepted_on_time,
+        ),
+        UnitFigure(
+            "venue_rectification_on_time",
+            _("Venue rectifications on time"),
+            PER_CENT,
+            venue_rectification_on_time,
         ),
     )
 }

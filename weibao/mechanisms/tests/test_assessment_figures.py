@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from weibao.accounts.models import User
+from weibao.casework.models import Case
 from weibao.education.models import Session
 from weibao.mechanisms.models import Attendance, LeadingGroup, Meeting, Task
 from weibao.mechanisms.unitfigures import UNIT_FIGURES
 from weibao.schools.models import School
 from weibao.testing import County
+from weibao.venues.models import Inspection, RectificationOrder, Venue
 
 
 def _task(county: County, deadline: date, **extra: object) -> Task:
@@ -89,3 +91,59 @@ def test_record_check_compliance_without_staff_is_nothing_to_count(
 ) -> None:
     reading = UNIT_FIGURES["record_check_compliance"].value(county.school_a, 2026)
     assert (reading.denominator, reading.value) == (0, None)
+
+
+def test_reports_accepted_on_time_at_the_police_unit(county: County, group: LeadingGroup) -> None:
+    """Reports whose acceptance fell due in the year: accepted by the limit / due."""
+    due = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+
+    def case(accepted: datetime | None, due_at: datetime = due) -> None:
+        Case.objects.create(
+            police_unit=county.police_a,
+            reporting_unit=county.school_a,
+            division=county.village_a,
+            child_description="约10岁女孩",
+            accept_due_at=due_at,
+            accepted_at=accepted,
+        )
+
+    case(due - timedelta(hours=2))  # on time
+    case(due + timedelta(hours=3))  # late
+    case(None)  # never accepted
+    case(due - timedelta(hours=1), due_at=datetime(2025, 6, 1, tzinfo=UTC))  # another year
+    reading = UNIT_FIGURES["reports_accepted_on_time"].value(county.police_a, 2026)
+    assert (reading.numerator, reading.denominator, reading.value) == (1, 3, Decimal("33.33"))
+    assert UNIT_FIGURES["reports_accepted_on_time"].value(county.education, 2026).value is None
+
+
+def test_venue_rectification_on_time_of_the_inspecting_unit(
+    county: County, group: LeadingGroup
+) -> None:
+    venue = Venue.objects.create(
+        kind=Venue.Kind.INTERNET_CAFE,
+        name="星空网咖",
+        village=county.village_a,
+        latitude=Decimal("27.43"),
+        longitude=Decimal("115.83"),
+    )
+
+    def order(number: str, deadline: date, closed: datetime | None) -> None:
+        inspection = Inspection.objects.create(
+            venue=venue,
+            inspecting_unit=county.police_a,
+            inspected_at=datetime(2026, 1, 5, 2, 0, tzinfo=UTC),
+        )
+        RectificationOrder.objects.create(
+            inspection=inspection,
+            venue=venue,
+            number=number,
+            deadline=deadline,
+            state=RectificationOrder.State.RECTIFIED if closed else RectificationOrder.State.OPEN,
+            closed_at=closed,
+        )
+
+    order("1", date(2026, 2, 1), datetime(2026, 1, 20, 2, 0, tzinfo=UTC))  # on time
+    order("2", date(2026, 2, 1), datetime(2026, 2, 10, 2, 0, tzinfo=UTC))  # late
+    order("3", date(2026, 2, 1), None)  # still open
+    reading = UNIT_FIGURES["venue_rectification_on_time"].value(county.police_a, 2026)
+    assert (reading.numerator, reading.denominator) == (1, 3)
