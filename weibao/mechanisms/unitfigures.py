@@ -185,11 +185,11 @@ def venue_rectification_on_time(ids: list[int], year: int) -> dict[int, Reading]
         .values("inspection__inspecting_unit_id")
         .annotate(
             due=Count("pk"),
-            on_time=Count("pk", filter=Q(pk__in=ORDERS_ON_TIME.rows().values("pk"))),
+            rectified=Count("pk", filter=Q(pk__in=ORDERS_ON_TIME.rows().values("pk"))),
         )
         .order_by()
     )
-    return {r["inspection__inspecting_unit_id"]: share(r["on_time"], r["due"]) for r in rows}
+    return {r["inspection__inspecting_unit_id"]: share(r["rectified"], r["due"]) for r in rows}
 
 
 UNIT_FIGURES: dict[str, UnitFigure] = {

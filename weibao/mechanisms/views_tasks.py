@@ -3,6 +3,7 @@ reports and notices, the forms that move it along, and the supervision notice in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -218,86 +219,74 @@ def _post_action(request: AuthedRequest, pk: int, perm: str) -> Task:
     return task
 
 
-@login_required
-@permission_required("mechanisms.view_tasks", raise_exception=True)
-def task_progress(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _post_action(request, pk, "mechanisms.report_progress")
+def _act(
+    request: AuthedRequest,
+    pk: int,
+    perm: str,
+    form_class: type[forms.Form],
+    prefix: str,
+    write: Callable[[Task, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One of the task page's forms (progress, result, accept, return) posted: the service
+    called with the form's data, or the task page again with the form's errors."""
+    task = _post_action(request, pk, perm)
     if request.method != "POST":
         return redirect(task)
-    form = ReportForm(request.POST, request.FILES, prefix="progress")
+    form = form_class(request.POST, request.FILES, prefix=prefix)
     if form.is_valid():
         try:
-            services.progress_report(
-                actor=request.user,
-                task=task,
-                text=form.cleaned_data["text"],
-                files=form.cleaned_data["files"],
-            )
+            write(task, form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("The progress was reported."))
+            messages.success(request, done)
             return redirect(task)
-    return _render_task(request, task, 400, progress_form=form)
+    return _render_task(request, task, 400, **{f"{prefix}_form": form})
+
+
+@login_required
+@permission_required("mechanisms.view_tasks", raise_exception=True)
+def task_progress(request: AuthedRequest, pk: int) -> HttpResponse:
+    def write(task: Task, data: dict[str, Any]) -> object:
+        return services.progress_report(
+            actor=request.user, task=task, text=data["text"], files=data["files"]
+        )
+
+    perm = "mechanisms.report_progress"
+    return _act(request, pk, perm, ReportForm, "progress", write, _("The progress was reported."))
 
 
 @login_required
 @permission_required("mechanisms.view_tasks", raise_exception=True)
 def task_submit(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _post_action(request, pk, "mechanisms.submit_result")
-    if request.method != "POST":
-        return redirect(task)
-    form = ReportForm(request.POST, request.FILES, prefix="result")
-    if form.is_valid():
-        try:
-            services.result_submit(
-                actor=request.user,
-                task=task,
-                text=form.cleaned_data["text"],
-                files=form.cleaned_data["files"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The result was submitted to the lead agency."))
-            return redirect(task)
-    return _render_task(request, task, 400, result_form=form)
+    def write(task: Task, data: dict[str, Any]) -> object:
+        return services.result_submit(
+            actor=request.user, task=task, text=data["text"], files=data["files"]
+        )
+
+    done = _("The result was submitted to the lead agency.")
+    return _act(request, pk, "mechanisms.submit_result", ReportForm, "result", write, done)
 
 
 @login_required
 @permission_required("mechanisms.manage_tasks", raise_exception=True)
 def task_accept(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _post_action(request, pk, "mechanisms.manage_tasks")
-    if request.method != "POST":
-        return redirect(task)
-    form = AcceptForm(request.POST, prefix="accept")
-    if form.is_valid():
-        try:
-            services.task_accept(actor=request.user, task=task, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The result was accepted."))
-            return redirect(task)
-    return _render_task(request, task, 400, accept_form=form)
+    def write(task: Task, data: dict[str, Any]) -> object:
+        return services.task_accept(actor=request.user, task=task, text=data["text"])
+
+    done = _("The result was accepted.")
+    return _act(request, pk, "mechanisms.manage_tasks", AcceptForm, "accept", write, done)
 
 
 @login_required
 @permission_required("mechanisms.manage_tasks", raise_exception=True)
 def task_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _post_action(request, pk, "mechanisms.manage_tasks")
-    if request.method != "POST":
-        return redirect(task)
-    form = ReturnForm(request.POST, prefix="return")
-    if form.is_valid():
-        try:
-            services.task_return(actor=request.user, task=task, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The result was returned to the owner unit."))
-            return redirect(task)
-    return _render_task(request, task, 400, return_form=form)
+    def write(task: Task, data: dict[str, Any]) -> object:
+        return services.task_return(actor=request.user, task=task, reason=data["reason"])
+
+    done = _("The result was returned to the owner unit.")
+    return _act(request, pk, "mechanisms.manage_tasks", ReturnForm, "return", write, done)
 
 
 @login_required
