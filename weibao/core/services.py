@@ -72,6 +72,19 @@ WEBHOOK_RETRY_MAX_SECONDS = 3600
 WEBHOOK_RESPONSE_BYTES = 65536
 
 
+def unit_staff(
+    units: Iterable[Organisation | int | None],
+    roles: Iterable[str] = (Role.UNIT_ADMIN, Role.CASE_WORKER),
+) -> list[User]:
+    """The active staff of the units (by unit or id; administrators and case workers unless
+    `roles` says otherwise): who is told when a unit must act."""
+    found = (unit.pk if isinstance(unit, Organisation) else unit for unit in units)
+    ids = {pk for pk in found if pk is not None}
+    if not ids:
+        return []
+    return list(User.objects.filter(is_active=True, organisation_id__in=ids, role__in=list(roles)))
+
+
 def notify(
     *,
     recipients: Iterable[User],

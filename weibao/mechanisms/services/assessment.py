@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from weibao.accounts.models import Organisation, Role, User
+from weibao.accounts.models import Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
-from weibao.core.services import attachment_store, notify
+from weibao.core.services import attachment_store, notify, unit_staff
 from weibao.kit import documents
 from weibao.kit.fielderrors import Errors, clean, error
 from weibao.kit.guards import raise_if, require_perm
@@ -48,17 +48,6 @@ FULL_WEIGHTS = Decimal(100)
 WEIGHTED = (Item.Kind.INDICATOR, Item.Kind.MANUAL)
 SCHEME_FIELDS = ["year", "title", "excellent_from", "qualified_from"]
 ITEM_FIELDS = ["number", "title", "kind", "weight", "figure", "target", "plan_item_id", "rule"]
-
-
-def _staff_of(unit_ids: Iterable[int | None]) -> list[User]:
-    ids = {pk for pk in unit_ids if pk is not None}
-    if not ids:
-        return []
-    return list(
-        User.objects.filter(
-            is_active=True, organisation_id__in=ids, role__in=(Role.UNIT_ADMIN, Role.CASE_WORKER)
-        )
-    )
 
 
 def _plain(obj: Any, fields: Iterable[str]) -> dict[str, str | None]:
@@ -467,7 +456,7 @@ def self_submit(*, actor: User, result: Result) -> Result:
             operation="assessment_self_submit",
         )
         notify(
-            recipients=[u for u in _staff_of([lead_unit_id()]) if u.pk != actor.pk],
+            recipients=[u for u in unit_staff([lead_unit_id()]) if u.pk != actor.pk],
             title=Message(
                 gettext_noop("%(unit)s submitted its self-assessment for %(year)s"),
                 {"unit": result.unit.name, "year": result.scheme.year},
@@ -554,7 +543,7 @@ def scheme_publish(*, actor: User, scheme: Scheme) -> list[Result]:
             results=len(results),
         )
         notify(
-            recipients=[u for u in _staff_of(units) if u.pk != actor.pk],
+            recipients=[u for u in unit_staff(units) if u.pk != actor.pk],
             title=Message(
                 gettext_noop("The assessment for %(year)s is published"), {"year": scheme.year}
             ),
@@ -610,7 +599,7 @@ def score_change(*, actor: User, score: Score, points: Any, reason: str) -> Scor
         )
         mine = next((r for r in results if r.unit_id == score.unit_id), None)
         notify(
-            recipients=[u for u in _staff_of([score.unit_id]) if u.pk != actor.pk],
+            recipients=[u for u in unit_staff([score.unit_id]) if u.pk != actor.pk],
             title=Message(
                 gettext_noop("A score of your unit's %(year)s assessment was changed"),
                 {"year": scheme.year},

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from weibao.accounts.models import Organisation, Role, User
+from weibao.accounts.models import Organisation, User
 from weibao.atrisk.models import AtRiskFile
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
 from weibao.casework.models import Case
 from weibao.core.models import Attachment
-from weibao.core.services import attachment_store, notify
+from weibao.core.services import attachment_store, notify, unit_staff
 from weibao.kit import documents
 from weibao.kit.fielderrors import Errors, error, merge
 from weibao.kit.guards import raise_if, require_perm
@@ -38,20 +38,6 @@ MAX_TEXT = 20000
 MAX_DECISION = 2000
 MAX_NOTE = 200
 MAX_UNITS = 200
-
-
-def _staff_of(unit_ids: Iterable[int]) -> list[User]:
-    """The active staff (administrators and case workers) of the units: who is told."""
-    ids = set(unit_ids)
-    if not ids:
-        return []
-    return list(
-        User.objects.filter(
-            is_active=True,
-            organisation_id__in=ids,
-            role__in=(Role.UNIT_ADMIN, Role.CASE_WORKER),
-        )
-    )
 
 
 def _clean_text(value: Any) -> str:
@@ -146,7 +132,7 @@ def _check(meeting: Meeting, errors: Errors) -> None:
 
 def _tell_asked(meeting: Meeting, unit_ids: Iterable[int]) -> None:
     notify(
-        recipients=_staff_of(unit_ids),
+        recipients=unit_staff(unit_ids),
         title=Message(
             gettext_noop("Your unit is asked to the meeting %(title)s on %(date)s"),
             {"title": meeting.title, "date": meeting.held_on.isoformat()},

@@ -23,7 +23,7 @@ from weibao.audit.models import AuditEvent
 from weibao.audit.services import diff, record, snapshot
 from weibao.core.deadlines import Ladder, Step, claim_once, remind_once
 from weibao.core.models import Attachment
-from weibao.core.services import attachment_store, notify, validate_upload
+from weibao.core.services import attachment_store, notify, unit_staff, validate_upload
 from weibao.kit import documents, fielderrors
 from weibao.kit.fielderrors import Errors
 from weibao.kit.guards import raise_if, require_perm
@@ -54,21 +54,9 @@ ACTIVE = (Task.State.OPEN, Task.State.RETURNED)
 # Who is told -------------------------------------------------------------------------------------
 
 
-def _staff(units: Iterable[Organisation | int | None], roles: Sequence[str] = ()) -> list[User]:
-    ids: set[int] = set()
-    for unit in units:
-        pk = unit.pk if isinstance(unit, Organisation) else unit
-        if pk is not None:
-            ids.add(pk)
-    if not ids:
-        return []
-    roles = roles or (Role.UNIT_ADMIN, Role.CASE_WORKER)
-    return list(User.objects.filter(is_active=True, organisation_id__in=ids, role__in=roles))
-
-
 def _admins(unit: Organisation) -> list[User]:
     """The unit's administrators (its leader's office), else its staff."""
-    return _staff([unit], (Role.UNIT_ADMIN,)) or _staff([unit])
+    return unit_staff([unit], (Role.UNIT_ADMIN,)) or unit_staff([unit])
 
 
 def _group() -> LeadingGroup | None:
@@ -77,7 +65,7 @@ def _group() -> LeadingGroup | None:
 
 def _lead_staff() -> list[User]:
     group = _group()
-    return _staff([group.lead_unit_id]) if group else []
+    return unit_staff([group.lead_unit_id]) if group else []
 
 
 def _leading_group_users() -> list[User]:
@@ -247,7 +235,7 @@ def task_create(*, actor: User, data: Mapping[str, Any], on: date | None = None)
             decision=task.decision_id,
         )
         notify(
-            recipients=_not(actor, _staff([task.owner, *co_units])),
+            recipients=_not(actor, unit_staff([task.owner, *co_units])),
             title=Message(
                 gettext_noop("A task for your unit, due %(deadline)s"),
                 {"deadline": task.deadline},
@@ -285,7 +273,7 @@ def task_update(*, actor: User, task: Task, data: Mapping[str, Any]) -> Task:
         )
         if "deadline" in changes or "owner" in changes:
             notify(
-                recipients=_not(actor, _staff([task.owner, *co_units])),
+                recipients=_not(actor, unit_staff([task.owner, *co_units])),
                 title=Message(
                     gettext_noop("A task of your unit was changed: now due %(deadline)s"),
                     {"deadline": task.deadline},
@@ -400,7 +388,7 @@ def task_accept(*, actor: User, task: Task, text: str = "", on: date | None = No
             **diff(task, before, ("state", "accepted_on")),
         )
         notify(
-            recipients=_not(actor, _staff([task.owner])),
+            recipients=_not(actor, unit_staff([task.owner])),
             title=Message(gettext_noop("Your unit's task result was accepted"), {}),
             link=_link(task),
             kind="mechanisms_task",
@@ -432,7 +420,7 @@ def task_return(*, actor: User, task: Task, reason: str, on: date | None = None)
             reason=reason,
         )
         notify(
-            recipients=_not(actor, _staff([task.owner])),
+            recipients=_not(actor, unit_staff([task.owner])),
             title=Message(gettext_noop("Your unit's task result was returned"), {}),
             link=_link(task),
             kind="mechanisms_task",
@@ -572,7 +560,7 @@ def tasks_remind(*, on: date | None = None) -> int:
 
 
 def _remind(task: Task, step: Step, today: date) -> int:
-    recipients = _staff([task.owner])
+    recipients = unit_staff([task.owner])
     if step is Step.DUE_SOON:
         key = f"mechanisms:task:{task.pk}:due_soon:{task.deadline:%Y%m%d}"
         title = Message(

@@ -21,12 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from weibao.core.services import notify
+from weibao.core.services import notify, unit_staff
 from weibao.kit import geo
 from weibao.kit.messages import Message, plural_message
 from weibao.schools.models import School
 from weibao.venues.models import DistanceRule, Venue, Violation
-from weibao.venues.services._common import staff_of
 
 Point = tuple[int, float, float]
 Found = dict[tuple[int, int], tuple[int, float]]  # (venue, school) -> (rule, metres)
@@ -196,7 +195,7 @@ def _tell(new: list[Violation]) -> None:
     units = Organisation.objects.in_bulk(list(by_unit))
     for unit_id, items in by_unit.items():
         notify(
-            recipients=staff_of([units[unit_id]]),
+            recipients=unit_staff([units[unit_id]]),
             title=plural_message(
                 "%(n)d venue breaks a distance rule near a school",
                 "%(n)d venues break a distance rule near a school",

@@ -13,12 +13,12 @@ from django.utils.translation import gettext_noop
 from weibao.accounts.models import User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
-from weibao.core.services import notify
+from weibao.core.services import notify, unit_staff
 from weibao.kit.guards import require_perm
 from weibao.kit.messages import Message
 from weibao.schools.models import School
 from weibao.venues.models import Concern, Venue
-from weibao.venues.services._common import coordinators, staff_of
+from weibao.venues.services._common import coordinators
 
 MIN_TEXT = 4
 MAX_TEXT = 2000
@@ -55,7 +55,7 @@ def concern_raise(*, actor: User, venue: Venue, text: str) -> Concern:
             venue=venue.pk,
         )
         notify(
-            recipients=staff_of([venue.supervising_unit]) or coordinators(),
+            recipients=unit_staff([venue.supervising_unit]) or coordinators(),
             title=Message(
                 gettext_noop("A school reports a concern about %(venue)s"), {"venue": venue.name}
             ),

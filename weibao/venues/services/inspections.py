@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop
 from weibao.accounts.models import Division, Organisation, User
 from weibao.audit.models import AuditEvent
 from weibao.audit.services import record
-from weibao.core.services import attachment_store, notify
+from weibao.core.services import attachment_store, notify, unit_staff
 from weibao.kit import documents
 from weibao.kit.fielderrors import Errors, error, merge
 from weibao.kit.guards import raise_if, require_perm
@@ -46,7 +46,7 @@ from weibao.venues.models import (
     RectificationOrder,
     Venue,
 )
-from weibao.venues.services._common import coordinators, staff_of
+from weibao.venues.services._common import coordinators
 
 MIN_INSPECTORS = 2
 MAX_INSPECTORS = 10
@@ -109,7 +109,7 @@ def plan_create(*, actor: User, data: Mapping[str, Any]) -> InspectionPlan:
             units=len(units),
         )
         notify(
-            recipients=[u for u in staff_of(units) if u.pk != actor.pk],
+            recipients=[u for u in unit_staff(units) if u.pk != actor.pk],
             title=Message(
                 gettext_noop("Your unit takes part in an inspection plan: %(title)s"),
                 {"title": plan.title},
@@ -314,7 +314,7 @@ def _flag_repeat(venue: Venue, day: date) -> bool:
 def _tell_supervisor(
     venue: Venue, order: RectificationOrder | None, flagged: bool, actor: User
 ) -> None:
-    recipients = [u for u in staff_of([venue.supervising_unit]) if u.pk != actor.pk]
+    recipients = [u for u in unit_staff([venue.supervising_unit]) if u.pk != actor.pk]
     if order is not None:
         notify(
             recipients=recipients,
@@ -357,7 +357,7 @@ def orders_escalate_overdue(today: date | None = None) -> int:
         unit = items[0].venue.supervising_unit
         with transaction.atomic():
             notify(
-                recipients=staff_of([unit]) + county,
+                recipients=unit_staff([unit]) + county,
                 title=plural_message(
                     "%(n)d venue rectification order is overdue",
                     "%(n)d venue rectification orders are overdue",
@@ -390,7 +390,7 @@ def licences_notify_expired(today: date | None = None) -> int:
     for items in by_unit.values():
         with transaction.atomic():
             notify(
-                recipients=staff_of([items[0].supervising_unit]),
+                recipients=unit_staff([items[0].supervising_unit]),
                 title=plural_message(
                     "%(n)d venue's licence has expired",
                     "%(n)d venues' licences have expired",
